@@ -1,0 +1,23 @@
+/** The shape of a CLI command; the table of them lives in commands/index.ts. */
+import type { ParseArgsConfig } from 'node:util';
+import type { CommandContext } from './context.js';
+
+export interface Command {
+  name: string;
+  usage: string;
+  summary: string;
+  options?: NonNullable<ParseArgsConfig['options']>;
+  /** How many positionals it takes. */
+  args: [min: number, max: number];
+  run(ctx: CommandContext): Promise<number>;
+}
+
+/** Options every command takes. */
+export const GLOBAL_OPTIONS = {
+  json: { type: 'boolean' },
+  human: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export const PASSPHRASE_OPTION = { 'passphrase-file': { type: 'string' } } as const;
+export const CLIENT_ID_OPTION = { 'client-id': { type: 'string' } } as const;

@@ -1,0 +1,14 @@
+/** Every CLI command, in the order `secrets --help` lists them. */
+import type { Command } from '../command.js';
+import { init } from '../in-process/init.js';
+import { serve } from '../in-process/serve.js';
+import { audit } from './audit.js';
+import { lease, leases, renew, revoke } from './leases.js';
+import { add, list, rm, set } from './secrets.js';
+import { health, status } from './status.js';
+
+export const COMMANDS: readonly Command[] = [init, serve, status, health, add, set, rm, list, lease, leases, renew, revoke, audit];
+
+export function findCommand(name: string): Command | undefined {
+  return COMMANDS.find((command) => command.name === name);
+}

@@ -1,0 +1,83 @@
+/** lease, leases, renew, revoke: what agents call. */
+import { DaemonError } from '../../../shared/errors.js';
+import type { LeaseInfoT } from '../../../shared/protocol.js';
+import { CLIENT_ID_OPTION, type Command } from '../command.js';
+import { deriveClientId } from '../client-id.js';
+import { relative, table } from '../format.js';
+import { printSuccess, writeOut } from '../output.js';
+
+const leaseRows = (leases: LeaseInfoT[]) =>
+  table(
+    ['LEASE', 'SECRET', 'CLIENT', 'EXPIRES'],
+    leases.map((l) => [l.lease_id, l.secret_name, l.client_id, `${l.expires_at} (${relative(l.expires_at)})`]),
+  ) || 'no active leases';
+
+export const lease: Command = {
+  name: 'lease',
+  usage: 'lease NAME [--ttl 1h] [--client-id ID] [--json | --raw]',
+  summary: 'lease a secret: prints the raw value (exact bytes), or the lease as JSON with --json',
+  args: [1, 1],
+  options: { ttl: { type: 'string' }, raw: { type: 'boolean' }, ...CLIENT_ID_OPTION },
+  async run(ctx) {
+    const granted = await ctx.call('lease.grant', {
+      secret_name: ctx.positionals[0]!,
+      ttl: ctx.values.ttl as string | undefined,
+      client_id: (ctx.values['client-id'] as string | undefined) ?? deriveClientId(),
+      client_pid: process.pid,
+    });
+    if (ctx.values.json && !ctx.values.raw) return printSuccess('json', 'lease', granted, () => '');
+    writeOut(granted.value);
+    return 0;
+  },
+};
+
+export const leases: Command = {
+  name: 'leases',
+  usage: 'leases [--client ID] [--secret NAME]',
+  summary: 'list active leases (never values)',
+  args: [0, 0],
+  options: { client: { type: 'string' }, secret: { type: 'string' } },
+  async run(ctx) {
+    const result = await ctx.call('lease.list', {
+      client_id: ctx.values.client as string | undefined,
+      secret_name: ctx.values.secret as string | undefined,
+    });
+    return printSuccess(ctx.mode, 'leases', result, () => leaseRows(result.leases));
+  },
+};
+
+export const renew: Command = {
+  name: 'renew',
+  usage: 'renew LEASE_ID [--ttl 1h]',
+  summary: 'extend a lease (never past the max TTL from when it was granted)',
+  args: [1, 1],
+  options: { ttl: { type: 'string' } },
+  async run(ctx) {
+    const result = await ctx.call('lease.renew', { lease_id: ctx.positionals[0]!, ttl: ctx.values.ttl as string | undefined });
+    const data = { ...result.lease, capped: result.capped };
+    return printSuccess(ctx.mode, 'renew', data, () =>
+      `renewed ${result.lease.lease_id} until ${result.lease.expires_at}${result.capped ? ' (capped at the max lease TTL)' : ''}`,
+    );
+  },
+};
+
+export const revoke: Command = {
+  name: 'revoke',
+  usage: 'revoke LEASE_ID | --all | --client ID | --secret NAME',
+  summary: 'revoke leases',
+  args: [0, 1],
+  options: { all: { type: 'boolean' }, client: { type: 'string' }, secret: { type: 'string' } },
+  async run(ctx) {
+    const chosen = [ctx.positionals[0], ctx.values.all || undefined, ctx.values.client, ctx.values.secret].filter((v) => v !== undefined);
+    if (chosen.length !== 1) {
+      throw new DaemonError('USAGE', 'say which leases to revoke', 'secrets revoke LEASE_ID | --all | --client ID | --secret NAME');
+    }
+    const result = await ctx.call('lease.revoke', {
+      lease_id: ctx.positionals[0],
+      all: ctx.values.all ? true : undefined,
+      client_id: ctx.values.client as string | undefined,
+      secret_name: ctx.values.secret as string | undefined,
+    });
+    return printSuccess(ctx.mode, 'revoke', result, () => `revoked ${result.revoked.length} lease(s)${result.revoked.length ? ': ' + result.revoked.join(' ') : ''}`);
+  },
+};

@@ -1,0 +1,71 @@
+/** add, set, rm, list: managing the secrets themselves (add/set/rm are admin actions). */
+import type { SecretMetaT } from '../../../shared/protocol.js';
+import { type Command, PASSPHRASE_OPTION } from '../command.js';
+import { table } from '../format.js';
+import { readSecretValue } from '../inputs.js';
+import { printSuccess } from '../output.js';
+
+const describe = (s: SecretMetaT) => `${s.name}${s.description ? ` — ${s.description}` : ''}`;
+
+export const add: Command = {
+  name: 'add',
+  usage: 'add NAME [--description D] [--rotate-via CMD] [--passphrase-file F]   (value from stdin or a hidden prompt)',
+  summary: 'add a secret (admin)',
+  args: [1, 1],
+  options: { description: { type: 'string' }, 'rotate-via': { type: 'string' }, ...PASSPHRASE_OPTION },
+  async run(ctx) {
+    const name = ctx.positionals[0]!;
+    const value = await readSecretValue(name);
+    const { secret } = await ctx.adminCall('secrets.add', {
+      name,
+      value,
+      description: ctx.values.description as string | undefined,
+      rotate_via: ctx.values['rotate-via'] as string | undefined,
+    });
+    return printSuccess(ctx.mode, 'add', secret, () => `added ${describe(secret)}`);
+  },
+};
+
+export const set: Command = {
+  name: 'set',
+  usage: 'set NAME [--passphrase-file F]   (value from stdin or a hidden prompt)',
+  summary: "replace a secret's value (admin)",
+  args: [1, 1],
+  options: { ...PASSPHRASE_OPTION },
+  async run(ctx) {
+    const name = ctx.positionals[0]!;
+    const value = await readSecretValue(name);
+    const { secret } = await ctx.adminCall('secrets.set', { name, value });
+    return printSuccess(ctx.mode, 'set', secret, () => `updated ${secret.name}`);
+  },
+};
+
+export const rm: Command = {
+  name: 'rm',
+  usage: 'rm NAME [--passphrase-file F]',
+  summary: 'delete a secret and revoke its leases (admin)',
+  args: [1, 1],
+  options: { ...PASSPHRASE_OPTION },
+  async run(ctx) {
+    const result = await ctx.adminCall('secrets.remove', { name: ctx.positionals[0]! });
+    return printSuccess(ctx.mode, 'rm', result, () => `removed ${result.name} (${result.revoked_leases} lease(s) revoked)`);
+  },
+};
+
+export const list: Command = {
+  name: 'list',
+  usage: 'list',
+  summary: 'list secret names and metadata (never values)',
+  args: [0, 0],
+  async run(ctx) {
+    const result = await ctx.call('secrets.list', {});
+    return printSuccess(ctx.mode, 'list', result, () =>
+      result.secrets.length === 0
+        ? 'no secrets yet: add one with  secrets add NAME'
+        : table(
+            ['NAME', 'LEASES', 'UPDATED', 'DESCRIPTION'],
+            result.secrets.map((s) => [s.name, String(s.active_leases), s.updated_at, s.description ?? '']),
+          ),
+    );
+  },
+};

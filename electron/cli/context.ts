@@ -1,0 +1,62 @@
+/** What every command gets: parsed arguments, the output mode, where the daemon is, and a caller. */
+import { homedir } from 'node:os';
+import { DaemonError } from '../../shared/errors.js';
+import { defaultDataDir, defaultSocketPath } from '../../shared/locations.js';
+import type { AdminProof, MethodName, ParamsOf, ResultOf } from '../../shared/protocol.js';
+import { obtainPassphrase } from './inputs.js';
+import type { OutputMode } from './output.js';
+import { RpcClient } from './rpc-client.js';
+
+export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
+
+export interface CommandContext {
+  command: string;
+  positionals: string[];
+  values: Values;
+  mode: OutputMode;
+  dataDir: string;
+  socketPath: string;
+  /** One request on a fresh connection. */
+  call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
+  /**
+   * An admin request: proves a person with --passphrase-file, or, when the daemon asks for proof and a
+   * terminal is there, with the passphrase typed at a hidden prompt.
+   */
+  adminCall<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
+}
+
+export function createContext(command: string, positionals: string[], values: Values, mode: OutputMode, env = process.env): CommandContext {
+  const dataDir = defaultDataDir(env, process.platform, homedir());
+  const socketPath = defaultSocketPath(dataDir, env, process.platform);
+
+  async function request<M extends MethodName>(method: M, params: ParamsOf<M>, auth?: AdminProof): Promise<ResultOf<M>> {
+    const client = await RpcClient.connect(socketPath);
+    try {
+      return await client.call(method, params, auth);
+    } finally {
+      client.close();
+    }
+  }
+
+  return {
+    command,
+    positionals,
+    values,
+    mode,
+    dataDir,
+    socketPath,
+    call: (method, params) => request(method, params),
+    async adminCall(method, params) {
+      const file = values['passphrase-file'] as string | undefined;
+      if (file !== undefined) return request(method, params, { passphrase: (await obtainPassphrase(file))! });
+      try {
+        return await request(method, params);
+      } catch (error) {
+        if (!(error instanceof DaemonError) || error.code !== 'ADMIN_REQUIRED') throw error;
+        const passphrase = await obtainPassphrase(undefined, 'Store passphrase (admin action): ');
+        if (passphrase === null) throw error;
+        return request(method, params, { passphrase });
+      }
+    },
+  };
+}

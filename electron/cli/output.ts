@@ -1,0 +1,50 @@
+/**
+ * How results reach the caller (DESIGN.md §4): a JSON envelope with `next_actions` when stdout is not
+ * a terminal (or with --json), readable text on a terminal (or with --human). Errors also go to
+ * stderr as `secrets: error: …` / `secrets: hint: …`.
+ */
+import { DaemonError, type ErrorShape, exitCodeFor } from '../../shared/errors.js';
+import { nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
+
+export type OutputMode = 'json' | 'human';
+
+export function chooseMode(flags: { json?: boolean; human?: boolean }, stdoutIsTty = Boolean(process.stdout.isTTY)): OutputMode {
+  if (flags.json) return 'json';
+  if (flags.human) return 'human';
+  return stdoutIsTty ? 'human' : 'json';
+}
+
+export function writeOut(text: string): void {
+  process.stdout.write(text);
+}
+
+/** Prints a success; `human` renders the data for people. Returns the exit code. */
+export function printSuccess(mode: OutputMode, command: string, data: Record<string, unknown>, human: () => string): number {
+  if (mode === 'json') {
+    writeOut(JSON.stringify({ ok: true, data, next_actions: nextActionsOnSuccess(command, data) }) + '\n');
+  } else {
+    const text = human();
+    if (text) writeOut(text.endsWith('\n') ? text : text + '\n');
+  }
+  return 0;
+}
+
+export function toErrorShape(error: unknown): ErrorShape {
+  if (error instanceof DaemonError) return error.toShape();
+  const message = error instanceof Error ? error.message : String(error);
+  return { code: 'INTERNAL', message: `unexpected failure: ${message}`, hint: 'please report this with the command you ran' };
+}
+
+/**
+ * Prints an error. `envelope` is false for commands whose stdout is reserved for data (a raw lease
+ * value), so a failing `export T=$(secrets lease x)` leaves T empty. Returns the exit code.
+ */
+export function printError(mode: OutputMode, error: unknown, envelope = true): number {
+  const shape = toErrorShape(error);
+  if (mode === 'json' && envelope) {
+    writeOut(JSON.stringify({ ok: false, error: shape, next_actions: nextActionsOnError(shape.code) }) + '\n');
+  }
+  process.stderr.write(`secrets: error: ${shape.message}\n`);
+  if (shape.hint) process.stderr.write(`secrets: hint: ${shape.hint}\n`);
+  return exitCodeFor(shape.code);
+}

@@ -1,0 +1,109 @@
+/**
+ * config.json: user-editable, validated once at start. Keys keep the original agent-secrets names;
+ * missing keys take their defaults, unknown keys are an error that names the field.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DaemonError } from '../../shared/errors.js';
+import { tryParseDuration } from '../../shared/durations.js';
+
+const duration = (fallback: string) =>
+  z
+    .string()
+    .default(fallback)
+    .refine((text) => (tryParseDuration(text) ?? 0) > 0, { message: 'must be a positive Go-style duration such as 30s, 5m or 1h' });
+
+const ConfigSchema = z
+  .object({
+    default_lease_ttl: duration('1h'),
+    max_lease_ttl: duration('24h'),
+    approval_timeout: duration('120s'),
+    rotation_timeout: duration('30s'),
+    heartbeat: z
+      .object({
+        enabled: z.boolean().default(false),
+        url: z.string().default(''),
+        interval: duration('60s'),
+        timeout: duration('10s'),
+        failures_before_trigger: z.number().int().positive().default(3),
+        fail_action: z
+          .object({ revoke_all: z.boolean().default(true), rotate_all: z.boolean().default(false), wipe_store: z.boolean().default(false) })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    /** Socket server limits; the defaults suit a desktop, tests shorten the timeouts. */
+    server: z
+      .object({
+        max_connections: z.number().int().min(1).max(100_000).default(1024),
+        max_frame_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
+        idle_timeout: duration('60s'),
+        frame_timeout: duration('10s'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((config, ctx) => {
+    if (tryParseDuration(config.default_lease_ttl)! > tryParseDuration(config.max_lease_ttl)!) {
+      ctx.addIssue({ code: 'custom', path: ['default_lease_ttl'], message: 'must not exceed max_lease_ttl' });
+    }
+  });
+
+export type ConfigFile = z.output<typeof ConfigSchema>;
+
+/** The parsed config with durations in milliseconds, as the daemon uses it. */
+export interface Config {
+  file: ConfigFile;
+  defaultLeaseTtlMs: number;
+  maxLeaseTtlMs: number;
+  approvalTimeoutMs: number;
+  rotationTimeoutMs: number;
+  server: { maxConnections: number; maxFrameBytes: number; idleTimeoutMs: number; frameTimeoutMs: number };
+}
+
+const ms = (text: string) => tryParseDuration(text)!;
+
+/** @throws DaemonError INVALID_CONFIG naming the first bad field. */
+export function parseConfig(raw: unknown, source = 'config.json'): Config {
+  const parsed = ConfigSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const field = issue.path.join('.') || '(top level)';
+    const detail = issue.code === 'unrecognized_keys' ? `unknown key(s) ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}` : issue.message;
+    throw new DaemonError('INVALID_CONFIG', `${source}: ${field}: ${detail}`, `fix ${source} or delete the field to use its default`);
+  }
+  const file = parsed.data;
+  return {
+    file,
+    defaultLeaseTtlMs: ms(file.default_lease_ttl),
+    maxLeaseTtlMs: ms(file.max_lease_ttl),
+    approvalTimeoutMs: ms(file.approval_timeout),
+    rotationTimeoutMs: ms(file.rotation_timeout),
+    server: {
+      maxConnections: file.server.max_connections,
+      maxFrameBytes: file.server.max_frame_bytes,
+      idleTimeoutMs: ms(file.server.idle_timeout),
+      frameTimeoutMs: ms(file.server.frame_timeout),
+    },
+  };
+}
+
+/** Reads config.json; a missing file means every default. */
+export function loadConfig(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseConfig({});
+    throw error;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new DaemonError('INVALID_CONFIG', `${path} is not valid JSON: ${(error as Error).message}`, 'fix the file or delete it to use the defaults');
+  }
+  return parseConfig(raw, path);
+}

@@ -1,0 +1,77 @@
+/** state.db: the SQLite file holding ciphertexts, leases and the audit log (WAL mode). */
+import Database from 'better-sqlite3';
+import { chmodSync, existsSync } from 'node:fs';
+
+export type Db = Database.Database;
+
+const SCHEMA_VERSION = 1;
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+CREATE TABLE IF NOT EXISTS secrets (
+  name TEXT PRIMARY KEY,
+  ciphertext BLOB NOT NULL,
+  description TEXT,
+  rotate_via TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS leases (
+  lease_id TEXT PRIMARY KEY,
+  secret_name TEXT NOT NULL,
+  client_id TEXT NOT NULL,
+  client_pid INTEGER,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'revoked', 'expired')),
+  ended_at INTEGER,
+  end_reason TEXT
+);
+CREATE INDEX IF NOT EXISTS leases_active_expiry ON leases (expires_at) WHERE status = 'active';
+CREATE INDEX IF NOT EXISTS leases_active_secret ON leases (secret_name) WHERE status = 'active';
+CREATE INDEX IF NOT EXISTS leases_active_client ON leases (client_id) WHERE status = 'active';
+
+CREATE TABLE IF NOT EXISTS audit (
+  id INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  action TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  client_id TEXT,
+  pid INTEGER,
+  secret_name TEXT,
+  lease_id TEXT,
+  detail TEXT,
+  mac BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_by_client ON audit (client_id, id);
+CREATE INDEX IF NOT EXISTS audit_by_secret ON audit (secret_name, id);
+CREATE INDEX IF NOT EXISTS audit_by_action ON audit (action, id);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit (at);
+
+CREATE TRIGGER IF NOT EXISTS audit_append_only_update BEFORE UPDATE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_append_only_delete BEFORE DELETE ON audit
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+
+-- The newest entry's id and mac, itself MACed, so cutting entries off the end is detected too.
+CREATE TABLE IF NOT EXISTS audit_head (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  last_id INTEGER NOT NULL,
+  mac BLOB NOT NULL
+);
+`;
+
+export function openDb(path: string): Db {
+  const fresh = !existsSync(path);
+  const db = new Database(path);
+  if (fresh) chmodSync(path, 0o600);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('secure_delete = ON');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)").run(String(SCHEMA_VERSION));
+  return db;
+}

@@ -1,0 +1,53 @@
+/**
+ * The one entry point for every transport: look the method up in the protocol table, validate its
+ * params, authorise the caller (admin proof, then the client-approval hook) and run the handler.
+ */
+import { DaemonError } from '../../shared/errors.js';
+import { METHODS, type MethodName } from '../../shared/protocol.js';
+import type { Caller } from './caller.js';
+import type { Core } from './core.js';
+import { checkAdminProof } from './admin-gate.js';
+import type { Handler, Handlers } from './handlers.js';
+
+/**
+ * Decides whether a client may make this request. Until approvals exist every client is approved;
+ * the approval flow plugs in here, not in the CLI.
+ */
+export type ClientAuthorizer = (caller: Caller, method: MethodName, params: unknown) => Promise<void>;
+export const approveEveryClient: ClientAuthorizer = async () => {};
+
+export type Dispatch = (caller: Caller, method: string, params: unknown) => Promise<unknown>;
+
+function isMethod(name: string): name is MethodName {
+  return Object.hasOwn(METHODS, name);
+}
+
+function describeIssue(issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): string {
+  const field = issue.path.map(String).join('.');
+  const detail = issue.code === 'unrecognized_keys' && issue.keys ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
+  return field ? `${field}: ${detail}` : detail;
+}
+
+export function createDispatch(core: Core, handlers: Handlers, authorizeClient: ClientAuthorizer = approveEveryClient): Dispatch {
+  return async (caller, method, rawParams) => {
+    if (!isMethod(method)) {
+      throw new DaemonError('METHOD_NOT_FOUND', `unknown method ${JSON.stringify(String(method).slice(0, 60))}`, 'update the CLI to match the daemon, or see: secrets --help');
+    }
+    const definition = METHODS[method];
+    const parsed = definition.params.safeParse(rawParams ?? {});
+    if (!parsed.success) {
+      throw new DaemonError('INVALID_PARAMS', `${method}: ${describeIssue(parsed.error.issues[0] as never)}`, 'see: secrets --help');
+    }
+    if (definition.level === 'admin') {
+      try {
+        await checkAdminProof(core.options.passphraseVerifier, caller.proof);
+      } catch (error) {
+        core.journal.run((tx) => tx.audit({ action: 'admin.denied', outcome: 'denied', detail: { method, reason: (error as DaemonError).code } }));
+        throw error;
+      }
+    }
+    await authorizeClient(caller, method, parsed.data);
+    const handler = handlers[method] as Handler<MethodName>;
+    return handler(parsed.data as never, caller);
+  };
+}

@@ -1,0 +1,87 @@
+/** What each protocol method does, given already validated and authorised params. */
+import { DaemonError } from '../../shared/errors.js';
+import { formatDuration, parseDuration } from '../../shared/durations.js';
+import type { MethodName, ResultOf, ValidParams } from '../../shared/protocol.js';
+import { VERSION } from '../../shared/version.js';
+import type { Caller } from './caller.js';
+import type { Core } from './core.js';
+
+export type Handler<M extends MethodName> = (params: ValidParams<M>, caller: Caller) => ResultOf<M> | Promise<ResultOf<M>>;
+export type Handlers = { [M in MethodName]: Handler<M> };
+
+const TEN_YEARS_MS = 10 * 365 * 24 * 3_600_000;
+
+export function createHandlers(core: Core): Handlers {
+  const uptime = () => Math.round((core.clock.now() - core.startedAt) / 1000);
+  return {
+    health: () => ({ ok: true, version: VERSION, uptime_s: uptime() }),
+
+    status: () => {
+      const protection = core.options.identity.protection;
+      const warnings: string[] = [];
+      if (protection === 'insecure-keyfile') {
+        warnings.push('the identity is a plaintext key file (--insecure-keyfile): admin actions are open to any local process, so an agent can approve itself');
+      }
+      warnings.push('approvals are not enforced yet: every client is treated as approved');
+      return {
+        version: VERSION,
+        pid: process.pid,
+        started_at: new Date(core.startedAt).toISOString(),
+        uptime_s: uptime(),
+        data_dir: core.options.dataDir,
+        socket: core.options.socketPath,
+        protection,
+        locked: false,
+        killswitch: { engaged: false },
+        heartbeat: { enabled: false },
+        approvals: { mode: 'all-approved' as const },
+        counts: { secrets: core.secrets.count(), active_leases: core.leases.activeCount(), audit_entries: core.audit.count() },
+        limits: { default_lease_ttl: formatDuration(core.config.defaultLeaseTtlMs), max_lease_ttl: formatDuration(core.config.maxLeaseTtlMs) },
+        warnings,
+      };
+    },
+
+    'secrets.list': () => ({ secrets: core.secrets.list() }),
+    'secrets.add': async (p) => ({ secret: await core.secrets.add(p) }),
+    'secrets.set': async (p) => ({ secret: await core.secrets.set(p.name, p.value) }),
+    'secrets.remove': (p) =>
+      core.journal.run((tx) => {
+        const revoked = core.leases.revokeInTx(tx, { secret_name: p.name }, 'secret removed');
+        core.secrets.removeInTx(tx, p.name);
+        return { name: p.name, revoked_leases: revoked.length };
+      }),
+
+    'lease.grant': (p) => core.leases.grant(p),
+    'lease.list': (p) => ({ leases: core.leases.list(p) }),
+    'lease.renew': (p) => core.leases.renew(p.lease_id, p.ttl),
+    'lease.revoke': (p) => {
+      const selector =
+        p.lease_id !== undefined
+          ? { lease_id: p.lease_id }
+          : p.client_id !== undefined
+            ? { client_id: p.client_id }
+            : p.secret_name !== undefined
+              ? { secret_name: p.secret_name }
+              : { all: true as const };
+      return { revoked: core.leases.revoke(selector, 'revoked by request') };
+    },
+
+    'audit.query': (p) => ({
+      entries: core.audit.query({
+        tail: p.tail,
+        afterId: p.after_id,
+        clientId: p.client_id,
+        secretName: p.secret_name,
+        action: p.action,
+        sinceMs: p.since === undefined ? undefined : core.clock.now() - parseDuration(p.since, '--since', TEN_YEARS_MS),
+      }),
+    }),
+    'audit.verify': () => core.verifyAudit(),
+
+    'events.subscribe': (_p, caller) => {
+      if (!caller.subscribe) throw new DaemonError('INVALID_REQUEST', 'this transport cannot stream events');
+      caller.subscribe();
+      return { subscribed: true as const };
+    },
+  };
+}

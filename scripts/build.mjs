@@ -1,0 +1,27 @@
+// Bundles the CLI and the daemon with esbuild: one file each, so a cold `secrets lease` loads one
+// small module and never TypeScript, SQLite or age.
+import { build } from 'esbuild';
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: false,
+  legalComments: 'none',
+  logLevel: 'warning',
+  define: { __BUNDLED__: 'true' },
+};
+
+await Promise.all([
+  build({ ...common, entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, minify: true }),
+  build({
+    ...common,
+    entryPoints: { daemon: 'electron/daemon/index.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.mjs' },
+    external: ['better-sqlite3'],
+    // age-encryption and zod are ESM; better-sqlite3 is CommonJS and stays a runtime dependency.
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  }),
+]);

@@ -1,0 +1,29 @@
+/** JSON-RPC 2.0 message shapes and the newline-delimited framing both ends use. */
+import type { ErrorShape } from './errors.js';
+
+export const FRAME_DELIMITER = '\n';
+
+export interface RpcRequest {
+  jsonrpc: '2.0';
+  id: number | string;
+  method: string;
+  params?: Record<string, unknown>;
+  /** Proof of a person for admin methods; kept out of params so no handler or log ever sees it. */
+  auth?: { passphrase?: string };
+}
+
+export interface RpcNotification {
+  jsonrpc: '2.0';
+  method: string;
+  params?: Record<string, unknown>;
+}
+
+export interface RpcErrorObject {
+  code: number;
+  message: string;
+  data: ErrorShape;
+}
+
+export type RpcResponse =
+  | { jsonrpc: '2.0'; id: number | string | null; result: unknown }
+  | { jsonrpc: '2.0'; id: number | string | null; error: RpcErrorObject };

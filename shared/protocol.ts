@@ -1,0 +1,208 @@
+/**
+ * The protocol, declared once: every method's params and result schema and who may call it. The
+ * daemon's dispatch validates against it, the CLI, the exec supervisor and the renderer are typed by
+ * it (`import type`, so a cold CLI never pays for building the schemas).
+ */
+import { z } from 'zod';
+import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, LEASE_ID_PATTERN, MAX_VALUE_BYTES, SECRET_NAME_PATTERN, SECRET_NAME_RULE } from './names.js';
+
+/** `agent`: any approved client. `admin`: needs proof that a person is present (DESIGN.md §4). */
+export type Level = 'agent' | 'admin';
+
+const secretName = z.string().max(10_000).regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE);
+const clientId = z.string().max(10_000).regex(CLIENT_ID_PATTERN, CLIENT_ID_RULE);
+const leaseId = z.string().max(100).regex(LEASE_ID_PATTERN, 'lease ids look like L-xxxxxxxxxxxx');
+const duration = z.string().min(1).max(64);
+const isoTime = z.string();
+const secretValue = z
+  .string()
+  .min(1, 'the value is empty')
+  .refine((v) => utf8Length(v) <= MAX_VALUE_BYTES, `values are at most ${MAX_VALUE_BYTES} bytes`)
+  .refine((v) => !v.includes('\0'), 'values cannot contain NUL bytes (they could not be passed as env vars)');
+
+const empty = z.object({}).strict();
+
+const encoder = new TextEncoder();
+function utf8Length(text: string): number {
+  return encoder.encode(text).length;
+}
+
+export const SecretMeta = z.object({
+  name: z.string(),
+  description: z.string().nullable(),
+  rotate_via: z.string().nullable(),
+  created_at: isoTime,
+  updated_at: isoTime,
+  active_leases: z.number().int(),
+});
+
+export const LeaseStatus = z.enum(['active', 'revoked', 'expired']);
+
+export const LeaseInfo = z.object({
+  lease_id: z.string(),
+  secret_name: z.string(),
+  client_id: z.string(),
+  created_at: isoTime,
+  expires_at: isoTime,
+  status: LeaseStatus,
+});
+
+export const LeaseGranted = z.object({
+  lease_id: z.string(),
+  secret_name: z.string(),
+  client_id: z.string(),
+  value: z.string(),
+  expires_at: isoTime,
+});
+
+export const AuditEntry = z.object({
+  id: z.number().int(),
+  at: isoTime,
+  action: z.string(),
+  outcome: z.enum(['ok', 'denied', 'error']),
+  client_id: z.string().nullable(),
+  pid: z.number().int().nullable(),
+  secret_name: z.string().nullable(),
+  lease_id: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()).nullable(),
+});
+
+export const AuditVerifyResult = z.object({
+  ok: z.boolean(),
+  checked: z.number().int(),
+  first_bad: z
+    .object({ id: z.number().int(), reason: z.string() })
+    .nullable(),
+});
+
+export const Status = z.object({
+  version: z.string(),
+  pid: z.number().int(),
+  started_at: isoTime,
+  uptime_s: z.number(),
+  data_dir: z.string(),
+  socket: z.string(),
+  protection: z.enum(['passphrase', 'insecure-keyfile']),
+  locked: z.boolean(),
+  killswitch: z.object({ engaged: z.boolean() }),
+  heartbeat: z.object({ enabled: z.boolean() }),
+  approvals: z.object({ mode: z.enum(['all-approved']) }),
+  counts: z.object({ secrets: z.number().int(), active_leases: z.number().int(), audit_entries: z.number().int() }),
+  limits: z.object({ default_lease_ttl: z.string(), max_lease_ttl: z.string() }),
+  warnings: z.array(z.string()),
+});
+
+const revokeParams = z
+  .object({
+    lease_id: leaseId.optional(),
+    all: z.literal(true).optional(),
+    client_id: clientId.optional(),
+    secret_name: secretName.optional(),
+  })
+  .strict()
+  .refine((p) => [p.lease_id, p.all, p.client_id, p.secret_name].filter((v) => v !== undefined).length === 1, {
+    message: 'give exactly one of lease_id, all, client_id, secret_name',
+  });
+
+function method<P extends z.ZodType, R extends z.ZodType>(level: Level, params: P, result: R, summary: string) {
+  return { level, params, result, summary };
+}
+
+export const METHODS = {
+  health: method('agent', empty, z.object({ ok: z.boolean(), version: z.string(), uptime_s: z.number() }), 'liveness'),
+  status: method('agent', empty, Status, 'daemon state, counts, warnings'),
+  'secrets.list': method('agent', empty, z.object({ secrets: z.array(SecretMeta) }), 'names and metadata, never values'),
+  'secrets.add': method(
+    'admin',
+    z
+      .object({
+        name: secretName,
+        value: secretValue,
+        description: z.string().max(1000).optional(),
+        rotate_via: z.string().min(1).max(4000).optional(),
+      })
+      .strict(),
+    z.object({ secret: SecretMeta }),
+    'add a secret',
+  ),
+  'secrets.set': method('admin', z.object({ name: secretName, value: secretValue }).strict(), z.object({ secret: SecretMeta }), 'replace a value'),
+  'secrets.remove': method(
+    'admin',
+    z.object({ name: secretName }).strict(),
+    z.object({ name: z.string(), revoked_leases: z.number().int() }),
+    'delete a secret and revoke its leases',
+  ),
+  'lease.grant': method(
+    'agent',
+    z.object({ secret_name: secretName, ttl: duration.optional(), client_id: clientId, client_pid: z.number().int().positive().optional() }).strict(),
+    LeaseGranted,
+    'lease a secret value for a time',
+  ),
+  'lease.list': method(
+    'agent',
+    z.object({ client_id: clientId.optional(), secret_name: secretName.optional() }).strict(),
+    z.object({ leases: z.array(LeaseInfo) }),
+    'active leases, never values',
+  ),
+  'lease.renew': method(
+    'agent',
+    z.object({ lease_id: leaseId, ttl: duration.optional() }).strict(),
+    z.object({ lease: LeaseInfo, capped: z.boolean() }),
+    'extend a lease within the max TTL',
+  ),
+  'lease.revoke': method('agent', revokeParams, z.object({ revoked: z.array(z.string()) }), 'revoke leases'),
+  'audit.query': method(
+    'agent',
+    z
+      .object({
+        tail: z.number().int().positive().max(100_000).optional(),
+        since: duration.optional(),
+        after_id: z.number().int().nonnegative().optional(),
+        client_id: z.string().max(200).optional(),
+        secret_name: z.string().max(200).optional(),
+        action: z.string().max(100).optional(),
+      })
+      .strict(),
+    z.object({ entries: z.array(AuditEntry) }),
+    'read the audit log',
+  ),
+  'audit.verify': method('agent', empty, AuditVerifyResult, 'check the HMAC chain'),
+  'events.subscribe': method('agent', empty, z.object({ subscribed: z.literal(true) }), 'stream events as notifications'),
+} as const;
+
+export type Methods = typeof METHODS;
+export type MethodName = keyof Methods;
+export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;
+export type ValidParams<M extends MethodName> = z.output<Methods[M]['params']>;
+export type ResultOf<M extends MethodName> = z.output<Methods[M]['result']>;
+
+export type SecretMetaT = z.infer<typeof SecretMeta>;
+export type LeaseInfoT = z.infer<typeof LeaseInfo>;
+export type LeaseGrantedT = z.infer<typeof LeaseGranted>;
+export type AuditEntryT = z.infer<typeof AuditEntry>;
+export type StatusT = z.infer<typeof Status>;
+
+/** Proof of a person for admin methods, carried beside (never inside) the params. */
+export interface AdminProof {
+  passphrase?: string;
+}
+
+export const EVENT_TYPES = [
+  'lease.granted',
+  'lease.renewed',
+  'lease.revoked',
+  'lease.expired',
+  'secret.changed',
+  'audit.appended',
+  'daemon.stopping',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
+export interface DaemonEvent {
+  type: EventType;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/** The JSON-RPC notification method that carries events to subscribers. */
+export const EVENT_NOTIFICATION = 'event';

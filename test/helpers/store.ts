@@ -1,0 +1,146 @@
+/**
+ * Integration harness: a store in a fresh temp data dir, the real daemon as a child process, and the
+ * real CLI spawned the way an agent spawns it (no terminal: detached, so it has no /dev/tty).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const REPO = resolve(import.meta.dirname, '..', '..');
+export const CLI = join(REPO, 'bin', 'secrets');
+export const PASSPHRASE = 'correct horse battery staple';
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout parsed as the JSON envelope, when it is one. */
+  json: any;
+}
+
+export interface CliOptions {
+  input?: string | Buffer;
+  env?: Record<string, string>;
+  timeoutMs?: number;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+export function runCli(args: string[], env: Record<string, string>, options: CliOptions = {}): Promise<CliResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      env: { PATH: process.env.PATH ?? '', ...env, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      detached: true,
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(out).toString('utf8');
+      resolvePromise({ code, signal, stdout, stderr: Buffer.concat(err).toString('utf8'), json: parseJson(stdout) });
+    });
+    child.stdin.end(options.input ?? '');
+  });
+}
+
+export interface DaemonProcess {
+  child: ChildProcess;
+  stderr(): string;
+  /** Sends a signal and waits for the process to exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export class TestStore {
+  readonly home: string;
+  readonly socket: string;
+  readonly passphraseFile: string;
+  readonly env: Record<string, string>;
+  daemon: DaemonProcess | null = null;
+
+  constructor(readonly options: { insecure?: boolean; config?: object } = {}) {
+    this.home = mkdtempSync(join(tmpdir(), 'as-'));
+    this.socket = join(this.home, 'daemon.sock');
+    this.passphraseFile = join(this.home, '..', `${this.home.split('/').pop()}.pass`);
+    writeFileSync(this.passphraseFile, PASSPHRASE + '\n', { mode: 0o600 });
+    this.env = { AGENT_SECRETS_HOME: this.home, AGENT_SECRETS_LOG_LEVEL: 'warn' };
+  }
+
+  /** `secrets init` with a low scrypt work factor (tests only: age's default takes ~1 s per unlock). */
+  async init(): Promise<void> {
+    const args = this.options.insecure ? ['init', '--insecure-keyfile'] : ['init', '--passphrase-file', this.passphraseFile, '--scrypt-work-factor', '10'];
+    const result = await this.cli(args);
+    if (result.code !== 0) throw new Error(`init failed: ${result.stderr}`);
+    if (this.options.config) writeFileSync(join(this.home, 'config.json'), JSON.stringify(this.options.config));
+  }
+
+  cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+    return runCli(args, this.env, options);
+  }
+
+  /** An admin command, with the passphrase file. */
+  admin(args: string[], options: CliOptions = {}): Promise<CliResult> {
+    return this.cli(this.options.insecure ? args : [...args, '--passphrase-file', this.passphraseFile], options);
+  }
+
+  /** Starts `secrets serve --foreground` and resolves once it reports that it is serving. */
+  start(extraEnv: Record<string, string> = {}): Promise<DaemonProcess> {
+    const args = [CLI, 'serve', '--foreground', '--json', ...(this.options.insecure ? [] : ['--passphrase-file', this.passphraseFile])];
+    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    const daemon: DaemonProcess = {
+      child,
+      stderr: () => stderr,
+      stop: async (signal = 'SIGTERM') => {
+        if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+        const code = await exited;
+        if (this.daemon === daemon) this.daemon = null;
+        return code;
+      },
+    };
+    return new Promise((resolvePromise, reject) => {
+      const timer = setTimeout(() => reject(new Error(`daemon did not start: ${stderr}`)), 20_000);
+      child.stdout!.on('data', (c: Buffer) => {
+        stdout += c.toString();
+        if (stdout.includes('\n')) {
+          clearTimeout(timer);
+          this.daemon = daemon;
+          resolvePromise(daemon);
+        }
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`daemon exited with ${code} before serving: ${stderr}`));
+      });
+    });
+  }
+
+  async cleanup(): Promise<void> {
+    await this.daemon?.stop('SIGKILL');
+    rmSync(this.home, { recursive: true, force: true });
+    rmSync(this.passphraseFile, { force: true });
+  }
+}
+
+/** A store with a running daemon, for the common case. */
+export async function startedStore(options: { insecure?: boolean; config?: object } = {}): Promise<TestStore> {
+  const store = new TestStore(options);
+  await store.init();
+  await store.start();
+  return store;
+}
