@@ -78,6 +78,14 @@ export class DaemonError extends Error implements ErrorShape {
   }
 }
 
+/**
+ * True for a DaemonError from any bundle: the CLI and the daemon code it loads in-process are bundled
+ * separately, so `instanceof` alone would miss the other bundle's class.
+ */
+export function isDaemonError(error: unknown): error is DaemonError {
+  return error instanceof Error && error.name === 'DaemonError' && isErrorCode((error as { code?: unknown }).code);
+}
+
 export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
 }

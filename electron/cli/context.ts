@@ -1,6 +1,6 @@
 /** What every command gets: parsed arguments, the output mode, where the daemon is, and a caller. */
 import { homedir } from 'node:os';
-import { DaemonError } from '../../shared/errors.js';
+import { isDaemonError } from '../../shared/errors.js';
 import { defaultDataDir, defaultSocketPath } from '../../shared/locations.js';
 import type { AdminProof, MethodName, ParamsOf, ResultOf } from '../../shared/protocol.js';
 import { obtainPassphrase } from './inputs.js';
@@ -52,7 +52,7 @@ export function createContext(command: string, positionals: string[], values: Va
       try {
         return await request(method, params);
       } catch (error) {
-        if (!(error instanceof DaemonError) || error.code !== 'ADMIN_REQUIRED') throw error;
+        if (!isDaemonError(error) || error.code !== 'ADMIN_REQUIRED') throw error;
         const passphrase = await obtainPassphrase(undefined, 'Store passphrase (admin action): ');
         if (passphrase === null) throw error;
         return request(method, params, { passphrase });

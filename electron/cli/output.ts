@@ -3,7 +3,7 @@
  * a terminal (or with --json), readable text on a terminal (or with --human). Errors also go to
  * stderr as `secrets: error: …` / `secrets: hint: …`.
  */
-import { DaemonError, type ErrorShape, exitCodeFor } from '../../shared/errors.js';
+import { type ErrorShape, exitCodeFor, isDaemonError } from '../../shared/errors.js';
 import { nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
 
 export type OutputMode = 'json' | 'human';
@@ -30,7 +30,7 @@ export function printSuccess(mode: OutputMode, command: string, data: Record<str
 }
 
 export function toErrorShape(error: unknown): ErrorShape {
-  if (error instanceof DaemonError) return error.toShape();
+  if (isDaemonError(error)) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
   const message = error instanceof Error ? error.message : String(error);
   return { code: 'INTERNAL', message: `unexpected failure: ${message}`, hint: 'please report this with the command you ran' };
 }

@@ -5,7 +5,7 @@
  * disconnected; everyone else keeps being served.
  */
 import { type Server, type Socket, createServer } from 'node:net';
-import { DaemonError, type ErrorShape, JSONRPC_APPLICATION_ERROR, JSONRPC_CODES } from '../../shared/errors.js';
+import { DaemonError, isDaemonError, type ErrorShape, JSONRPC_APPLICATION_ERROR, JSONRPC_CODES } from '../../shared/errors.js';
 import { EVENT_NOTIFICATION, type DaemonEvent } from '../../shared/protocol.js';
 import type { RpcErrorObject, RpcRequest } from '../../shared/jsonrpc.js';
 import type { Caller } from './caller.js';
@@ -29,7 +29,7 @@ const NEWLINE = 0x0a;
 type RequestId = number | string | null;
 
 export function toRpcError(error: unknown): RpcErrorObject {
-  if (error instanceof DaemonError) {
+  if (isDaemonError(error)) {
     return { code: JSONRPC_CODES[error.code] ?? JSONRPC_APPLICATION_ERROR, message: error.message, data: error.toShape() };
   }
   // A bug: never leak its message (it could quote anything); the log has it.
