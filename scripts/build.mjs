@@ -15,6 +15,7 @@ const common = {
 
 await Promise.all([
   build({ ...common, entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, minify: true }),
+  build({ ...common, entryPoints: { locations: 'shared/locations.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
   build({
     ...common,
     entryPoints: { daemon: 'electron/daemon/index.ts' },

@@ -109,8 +109,9 @@ export class RawClient {
 
   /** Sends a request and waits for the response with that id. */
   async request(id: number | string, method: string, params?: unknown, auth?: unknown, timeoutMs = 5000): Promise<RpcFrame> {
+    const from = this.frames.length;
     await this.sendRequest(id, method, params, auth);
-    return this.waitFor((f) => f.id === id, `response to ${method} #${id}`, timeoutMs);
+    return this.waitFor((f) => f.id === id, `response to ${method} #${id}`, timeoutMs, from);
   }
 
   /** The next frame not yet returned by next(). */
@@ -119,10 +120,11 @@ export class RawClient {
     return this.frames[this.readFrames++]!;
   }
 
-  /** The first frame (from the start) matching the predicate. */
-  async waitFor(match: (frame: RpcFrame) => boolean, what: string, timeoutMs = 5000): Promise<RpcFrame> {
-    await this.until(() => this.frames.some(match), what, timeoutMs);
-    return this.frames.find(match)!;
+  /** The first frame at index `from` or later matching the predicate. */
+  async waitFor(match: (frame: RpcFrame) => boolean, what: string, timeoutMs = 5000, from = 0): Promise<RpcFrame> {
+    const find = () => this.frames.slice(from).find(match);
+    await this.until(() => find() !== undefined, what, timeoutMs);
+    return find()!;
   }
 
   /** Resolves with the time the daemon ended the connection; rejects if it has not within timeoutMs. */

@@ -1,0 +1,36 @@
+/** What the benchmark ran on: CPU model, core count, memory, Node version. */
+import { readFileSync } from 'node:fs';
+import { availableParallelism, cpus, platform, arch, release, totalmem } from 'node:os';
+
+export interface Machine {
+  cpuModel: string;
+  cores: number;
+  memGiB: number;
+  node: string;
+  os: string;
+}
+
+function cpuModelFromProc(): string | undefined {
+  try {
+    const line = readFileSync('/proc/cpuinfo', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('model name'));
+    return line?.split(':').slice(1).join(':').trim();
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeMachine(): Machine {
+  return {
+    cpuModel: cpuModelFromProc() ?? cpus()[0]?.model ?? 'unknown',
+    cores: availableParallelism(),
+    memGiB: totalmem() / 1024 ** 3,
+    node: process.version,
+    os: `${platform()} ${release()} ${arch()}`,
+  };
+}
+
+export function formatMachine(m: Machine): string {
+  return `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memGiB.toFixed(1)} GiB RAM, ${m.os}, Node ${m.node}`;
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env node
+// Enforces the layering table of DESIGN.md §2: where code may run decides what it may import.
+// Run by `npm test`; exits 1 and names every forbidden import.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+const BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+/** Layers by path prefix, most specific first. `may` lists the layers a file may import from. */
+export const LAYERS = [
+  { name: 'cli/in-process', prefix: 'electron/cli/in-process/', may: ['shared', 'cli', 'cli/in-process', 'daemon'], builtins: true, packages: false },
+  { name: 'shared', prefix: 'shared/', may: ['shared'], builtins: false, packages: true },
+  { name: 'daemon', prefix: 'electron/daemon/', may: ['shared', 'daemon'], builtins: true, packages: true },
+  { name: 'cli', prefix: 'electron/cli/', may: ['shared', 'cli', 'cli/in-process'], builtins: true, packages: false },
+  { name: 'main', prefix: 'electron/main/', may: ['shared', 'daemon', 'cli', 'cli/in-process', 'main'], builtins: true, packages: true, electron: true },
+  { name: 'preload', prefix: 'electron/preload/', may: ['shared', 'preload'], builtins: false, packages: false, electron: true },
+  { name: 'renderer', prefix: 'renderer/', may: ['shared', 'renderer'], builtins: false, packages: true },
+];
+
+function layerOf(path) {
+  return LAYERS.find((layer) => path.startsWith(layer.prefix));
+}
+
+function sourceFiles(root, dir = root) {
+  return readdirSync(dir).flatMap((name) => {
+    if (name === 'node_modules' || name === 'dist' || name.startsWith('.')) return [];
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(root, path);
+    return /\.(ts|tsx|mts|cts)$/.test(name) && !name.endsWith('.d.ts') ? [relative(root, path).split(sep).join('/')] : [];
+  });
+}
+
+/** Returns a list of violations: `file: imports "x" (reason)`. */
+export function checkImports(root) {
+  const violations = [];
+  for (const file of sourceFiles(root)) {
+    const layer = layerOf(file);
+    if (!layer) continue;
+    const { importedFiles } = ts.preProcessFile(readFileSync(join(root, file), 'utf8'), true, true);
+    for (const { fileName: spec } of importedFiles) {
+      const bad = (reason) => violations.push(`${file}: imports "${spec}" (${reason})`);
+      if (spec === 'electron' || spec.startsWith('electron/')) {
+        if (!layer.electron) bad(`${layer.name} must not import electron`);
+      } else if (BUILTINS.has(spec) || BUILTINS.has(spec.split('/')[0])) {
+        if (!layer.builtins) bad(`${layer.name} must not use Node built-ins`);
+      } else if (spec.startsWith('.')) {
+        const target = relative(root, resolve(root, dirname(file), spec)).split(sep).join('/');
+        const targetLayer = layerOf(target.endsWith('/') ? target : target + (statSafe(join(root, target)) ? '/' : ''));
+        if (!targetLayer) bad(`${layer.name} may only import ${layer.may.join(', ')}`);
+        else if (!layer.may.includes(targetLayer.name)) bad(`${layer.name} must not import ${targetLayer.name}`);
+      } else if (!layer.packages) {
+        bad(`${layer.name} must not import npm packages (keep it a thin client)`);
+      }
+    }
+  }
+  return violations;
+}
+
+function statSafe(path) {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+  const violations = checkImports(root);
+  for (const v of violations) console.error(`forbidden import: ${v}`);
+  if (violations.length > 0) process.exit(1);
+  console.log('import rules: ok');
+}

@@ -1,0 +1,61 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { ERROR_CODES, type ErrorCode, DaemonError } from '../../shared/errors.js';
+import { nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
+import { METHODS } from '../../shared/protocol.js';
+import { createDispatch } from '../../electron/daemon/dispatch.js';
+import { createHandlers } from '../../electron/daemon/handlers.js';
+import { createPassphraseVerifier } from '../../electron/daemon/passphrase-verifier.js';
+import { type TestCore, createTestCore } from '../helpers/core.js';
+
+test('every error code maps to a documented exit code and has next actions', () => {
+  const allowed = new Set([1, 2, 3, 4, 5, 6, 69]);
+  for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
+    assert.ok(allowed.has(ERROR_CODES[code]), code);
+    assert.ok(nextActionsOnError(code).length > 0, code);
+  }
+  assert.ok(nextActionsOnSuccess('lease', { lease_id: 'L-x' }).some((a) => a.command === 'secrets revoke L-x'));
+});
+
+test('admin methods are exactly the ones that change secrets', () => {
+  const admin = Object.entries(METHODS).filter(([, m]) => m.level === 'admin').map(([name]) => name).sort();
+  assert.deepEqual(admin, ['secrets.add', 'secrets.remove', 'secrets.set']);
+});
+
+describe('dispatch', () => {
+  let t: TestCore;
+  beforeEach(async () => {
+    t = await createTestCore();
+  });
+  afterEach(() => t.dispose());
+
+  const codeOf = async (promise: Promise<unknown>) => {
+    try {
+      await promise;
+      return 'ok';
+    } catch (e) {
+      return (e as DaemonError).code;
+    }
+  };
+
+  test('unknown methods and invalid params are refused with codes naming the field', async () => {
+    const dispatch = createDispatch(t.core, createHandlers(t.core));
+    const caller = { transport: 'socket' as const };
+    assert.equal(await codeOf(dispatch(caller, 'secrets.dump', {})), 'METHOD_NOT_FOUND');
+    await assert.rejects(dispatch(caller, 'lease.grant', { secret_name: '../etc', client_id: 'a' }), /secret_name: secret names are/);
+    await assert.rejects(dispatch(caller, 'lease.grant', { secret_name: 'ok', client_id: 'a', extra: 1 }), /unknown field\(s\) extra/);
+    await assert.rejects(dispatch(caller, 'lease.revoke', { all: true, client_id: 'a' }), /exactly one of/);
+  });
+
+  test('admin methods need the passphrase for that request; nothing is cached', async () => {
+    const verifier = await createPassphraseVerifier('right passphrase');
+    Object.assign(t.core.options, { passphraseVerifier: verifier });
+    const dispatch = createDispatch(t.core, createHandlers(t.core));
+    const add = (proof?: { passphrase: string }, name = 'x') => dispatch({ transport: 'socket', proof }, 'secrets.add', { name, value: 'v' });
+    assert.equal(await codeOf(add()), 'ADMIN_REQUIRED');
+    assert.equal(await codeOf(add({ passphrase: 'wrong' })), 'PASSPHRASE_INCORRECT');
+    assert.equal(await codeOf(add({ passphrase: 'right passphrase' })), 'ok');
+    assert.equal(await codeOf(add(undefined, 'y')), 'ADMIN_REQUIRED', 'a previous success does not open the next request');
+    assert.equal(t.core.audit.query({ action: 'admin.denied' }).length, 3);
+  });
+});
