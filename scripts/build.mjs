@@ -14,7 +14,8 @@ const common = {
 };
 
 await Promise.all([
-  build({ ...common, entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' }, minify: true }),
+  // CommonJS: Node loads one CJS file faster than an ES module graph, and a cold start is the budget.
+  build({ ...common, format: 'cjs', entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, minify: true, logOverride: { 'empty-import-meta': 'silent' } }),
   build({ ...common, entryPoints: { locations: 'shared/locations.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
   build({
     ...common,

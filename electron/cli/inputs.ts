@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { DaemonError } from '../../shared/errors.js';
 import { promptHidden } from './terminal.js';
+import { isTerminal } from './stdio.js';
 
 /** Strips exactly one trailing newline (\n or \r\n), as `echo value |` adds one. */
 export function stripOneNewline(text: string): string {
@@ -43,7 +44,7 @@ async function readAllStdin(): Promise<Buffer> {
  */
 export async function readSecretValue(name: string): Promise<string> {
   let raw: string | null;
-  if (process.stdin.isTTY) {
+  if (isTerminal(0)) {
     raw = await promptHidden(`Value for ${name}: `);
   } else {
     const bytes = await readAllStdin();

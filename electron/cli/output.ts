@@ -5,17 +5,16 @@
  */
 import { type ErrorShape, exitCodeFor, isDaemonError } from '../../shared/errors.js';
 import { nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
+import { isTerminal, writeOut } from './stdio.js';
+
+export { writeOut };
 
 export type OutputMode = 'json' | 'human';
 
-export function chooseMode(flags: { json?: boolean; human?: boolean }, stdoutIsTty = Boolean(process.stdout.isTTY)): OutputMode {
+export function chooseMode(flags: { json?: boolean; human?: boolean }, stdoutIsTty = isTerminal(1)): OutputMode {
   if (flags.json) return 'json';
   if (flags.human) return 'human';
   return stdoutIsTty ? 'human' : 'json';
-}
-
-export function writeOut(text: string): void {
-  process.stdout.write(text);
 }
 
 /** Prints a success; `human` renders the data for people. Returns the exit code. */

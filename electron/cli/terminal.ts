@@ -3,16 +3,17 @@
  * stdin carries a piped value. A process without a terminal (an agent, a test) is never asked.
  */
 import { openSync, closeSync, writeSync } from 'node:fs';
-import { ReadStream } from 'node:tty';
 
 /** Resolves null when there is no terminal to ask on. */
-export function promptHidden(question: string): Promise<string | null> {
+export async function promptHidden(question: string): Promise<string | null> {
   let fd: number;
   try {
     fd = openSync('/dev/tty', 'r+');
   } catch {
-    return Promise.resolve(null);
+    return null;
   }
+  // Loaded here, not at the top: `tty` costs every cold CLI start a few milliseconds.
+  const { ReadStream } = await import('node:tty');
   const input = new ReadStream(fd);
   writeSync(fd, question);
   input.setRawMode(true);

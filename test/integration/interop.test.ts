@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { PASSPHRASE, TestStore, startedStore } from '../helpers/store.js';
+import { PASSPHRASE, TestStore } from '../helpers/store.js';
 
 const VALUES: Record<string, string> = {
   github_token: 'ghp_Interop0123456789abcdefghijklmnopqrstuv',
@@ -56,7 +56,9 @@ describe('age interop and no plaintext at rest', () => {
   before(async () => {
     requireTool('age');
     requireTool('script');
-    store = await startedStore();
+    store = new TestStore();
+    await store.init();
+    await store.start({ AGENT_SECRETS_LOG_LEVEL: 'debug' });
     scratch = mkdtempSync(join(tmpdir(), 'as-interop-'));
     for (const [name, value] of Object.entries(VALUES)) {
       const added = await store.admin(['add', name], { input: value });
@@ -98,8 +100,11 @@ describe('age interop and no plaintext at rest', () => {
     assert.throws(() => ageDecryptWithPassphrase(join(store.home, 'identity.age'), out, 'not the passphrase'));
   });
 
-  test('no plaintext after a clean stop either', async () => {
-    await store.daemon!.stop();
+  test('no plaintext after a clean stop either, nor in the daemon log', async () => {
+    const daemon = store.daemon!;
+    await daemon.stop();
     assertNoPlaintext(store.home);
+    assert.ok(daemon.stderr().length > 0, 'the daemon logged something');
+    for (const value of Object.values(VALUES)) assert.ok(!daemon.stderr().includes(value));
   });
 });

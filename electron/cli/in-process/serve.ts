@@ -2,7 +2,6 @@
  * `secrets serve`: run the headless daemon. `--foreground` runs it in this process until SIGTERM or
  * SIGINT; without it, a detached copy is started and this command returns once it answers.
  */
-import { spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
 import { join } from 'node:path';
 import { DaemonError } from '../../../shared/errors.js';
@@ -63,6 +62,7 @@ async function background(ctx: CommandContext): Promise<number> {
   const passphrase = await passphraseFor(daemon, ctx);
   const logPath = join(ctx.dataDir, 'daemon.log');
   const log = openSync(logPath, 'a', 0o600);
+  const { spawn } = await import('node:child_process');
   const child = spawn(process.execPath, [process.argv[1]!, 'serve', '--foreground', '--json', ...(passphrase !== undefined ? ['--passphrase-file', '-'] : [])], {
     detached: true,
     stdio: ['pipe', log, log],
