@@ -80,6 +80,8 @@ export async function benchAudit(options: AuditOptions): Promise<SectionResult> 
         }
       })();
       done += n;
+      // Yield between batches so a Ctrl-C is handled (and temp files removed) promptly.
+      await new Promise((r) => setImmediate(r));
       if (done % 200_000 === 0) options.progress?.(`audit: ${fmtInt(done)} entries written (${fmtInt(done / ((performance.now() - fillStart) / 1000))}/s)`);
     }
     const fillMs = performance.now() - fillStart;

@@ -24,8 +24,8 @@ export function spawnTracked(command: string, args: string[], options: SpawnOpti
   return child;
 }
 
-export function makeTempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+export function makeTempDir(prefix: string, base = tmpdir()): string {
+  const dir = mkdtempSync(join(base, prefix));
   tempDirs.add(dir);
   return dir;
 }
@@ -129,8 +129,9 @@ export class BenchStore {
   readonly env: Record<string, string>;
   private readonly daemons = new Set<Daemon>();
 
-  constructor(label: string) {
-    this.root = makeTempDir(`as-bench-${label}-`);
+  /** `base`: where the temp dir goes (default: the OS temp dir). */
+  constructor(label: string, base?: string) {
+    this.root = makeTempDir(`as-bench-${label}-`, base);
     this.home = join(this.root, 'home');
     this.socket = join(this.home, 'daemon.sock');
     this.passphraseFile = join(this.root, 'pass');
@@ -146,8 +147,9 @@ export class BenchStore {
     return this.cli([...args, '--passphrase-file', this.passphraseFile], options);
   }
 
-  async init(): Promise<void> {
-    const result = await this.cli(['init', '--passphrase-file', this.passphraseFile, '--scrypt-work-factor', '10']);
+  /** `secrets init`; workFactor null keeps the CLI's default (age's 18: about a second per unlock). */
+  async init(workFactor: number | null = 10): Promise<void> {
+    const result = await this.cli(['init', '--passphrase-file', this.passphraseFile, ...(workFactor === null ? [] : ['--scrypt-work-factor', String(workFactor)])]);
     if (result.code !== 0) throw new Error(`secrets init failed (${result.code}): ${result.stderr}`);
   }
 
@@ -183,10 +185,10 @@ export class BenchStore {
 }
 
 /** Runs `body` with a fresh initialised store, disposing of it (daemons included) however body ends. */
-export async function withStore<T>(label: string, body: (store: BenchStore) => Promise<T>): Promise<T> {
-  const store = new BenchStore(label);
+export async function withStore<T>(label: string, body: (store: BenchStore) => Promise<T>, base?: string, workFactor: number | null = 10): Promise<T> {
+  const store = new BenchStore(label, base);
   try {
-    await store.init();
+    await store.init(workFactor);
     return await body(store);
   } finally {
     await store.dispose();

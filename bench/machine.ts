@@ -1,6 +1,6 @@
 /** What the benchmark ran on: CPU model, core count, memory, Node version. */
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, platform, arch, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, platform, arch, loadavg, release, totalmem } from 'node:os';
 
 export interface Machine {
   cpuModel: string;
@@ -8,6 +8,8 @@ export interface Machine {
   memGiB: number;
   node: string;
   os: string;
+  /** 1-minute load average when the bench started: other work on the machine skews timings. */
+  load1: number;
 }
 
 function cpuModelFromProc(): string | undefined {
@@ -28,9 +30,10 @@ export function describeMachine(): Machine {
     memGiB: totalmem() / 1024 ** 3,
     node: process.version,
     os: `${platform()} ${release()} ${arch()}`,
+    load1: loadavg()[0] ?? Number.NaN,
   };
 }
 
 export function formatMachine(m: Machine): string {
-  return `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memGiB.toFixed(1)} GiB RAM, ${m.os}, Node ${m.node}`;
+  return `machine: ${m.cpuModel}, ${m.cores} cores, ${m.memGiB.toFixed(1)} GiB RAM, ${m.os}, Node ${m.node}; load average at start ${m.load1.toFixed(2)}`;
 }

@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAudit } from './audit.js';
 import { benchColdCli } from './cold-cli.js';
-import { REPO, cleanupSync } from './harness.js';
+import { CLI, REPO, cleanupSync, runNode } from './harness.js';
 import { describeMachine, formatMachine } from './machine.js';
 import { benchMemory } from './memory.js';
 import { type Row, type SectionResult, formatTable, passed } from './report.js';
@@ -28,11 +28,19 @@ const progress = (message: string) => process.stderr.write(`[bench] ${message}\n
 
 const SECTIONS: Section[] = [
   { name: 'cold', title: 'cold `secrets lease X`', run: () => benchColdCli({ warmup: 5, runs: 30 }) },
-  { name: 'throughput', title: 'daemon throughput', run: () => benchThroughput({ connections: 32, warmupMs: 1000, durationMs: 5000 }) },
-  { name: 'start', title: 'daemon start with 100,000 leases', run: () => benchStart({ runs: 5, leases: 100_000 }) },
+  { name: 'throughput', title: 'daemon throughput', run: () => benchThroughput({ connections: 32, warmupMs: 1000, durationMs: 5000, tmpfsDir: '/dev/shm' }) },
+  { name: 'start', title: 'daemon start with 100,000 leases', run: () => benchStart({ runs: 5, leases: 100_000, defaultWorkFactorRuns: 2 }) },
   { name: 'memory', title: 'idle daemon memory', run: () => benchMemory({ secrets: 3, leases: 5, idleMs: 2000 }) },
   { name: 'audit', title: 'audit log with 1,000,000 entries', run: () => benchAudit({ entries: 1_000_000, batch: 10_000, queryRepeats: 20, progress }) },
 ];
+
+/** The CLI runs from the bundles in dist/: make sure they are there before timing anything. */
+async function checkBuild(): Promise<void> {
+  const result = existsSync(join(REPO, 'dist')) ? await runNode([CLI, '--version'], { PATH: process.env.PATH ?? '' }) : null;
+  if (result?.code !== 0) {
+    throw new Error(`\`secrets --version\` does not run (${result?.stderr.trim() || 'no dist/'}): run \`npm run build\` first (npm run bench does)`);
+  }
+}
 
 function onSignal(signal: NodeJS.Signals): void {
   progress(`${signal}: cleaning up`);
@@ -50,9 +58,7 @@ async function main(): Promise<number> {
     process.exit(1);
   }, WATCHDOG_MS).unref();
 
-  if (!existsSync(join(REPO, 'dist', 'cli.mjs')) || !existsSync(join(REPO, 'dist', 'daemon.mjs'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (npm run bench does)');
-  }
+  await checkBuild();
   const wanted = process.argv.slice(2);
   const unknown = wanted.filter((name) => !SECTIONS.some((s) => s.name === name));
   if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.map((s) => s.name).join(', ')}`);

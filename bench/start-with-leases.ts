@@ -5,6 +5,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
+import { DEFAULT_SCRYPT_WORK_FACTOR } from '../electron/daemon/identity.js';
 import { type BenchStore, withStore } from './harness.js';
 import type { SectionResult } from './report.js';
 import { rpcCall, waitForHealth } from './rpc.js';
@@ -13,6 +14,8 @@ import { fmtInt, fmtMs, median } from './stats.js';
 export interface StartOptions {
   runs: number;
   leases: number;
+  /** Starts of a store made with the CLI's default scrypt work factor (0 to skip). */
+  defaultWorkFactorRuns: number;
 }
 
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz234567';
@@ -66,7 +69,14 @@ async function timeStarts(store: BenchStore, runs: number, afterFirst?: () => Pr
 
 const summary = (samples: number[]) => `median ${fmtMs(median(samples))} (min ${fmtMs(Math.min(...samples))}, max ${fmtMs(Math.max(...samples))})`;
 
+/** The same start on a store initialised like `secrets init` does by default (age's scrypt work factor). */
+function defaultWorkFactorStarts(runs: number): Promise<number[]> {
+  if (runs === 0) return Promise.resolve([]);
+  return withStore('start18', (store) => timeStarts(store, runs), undefined, null);
+}
+
 export async function benchStart(options: StartOptions): Promise<SectionResult> {
+  const realKdf = await defaultWorkFactorStarts(options.defaultWorkFactorRuns);
   return withStore('start', async (store) => {
     // One untimed start and stop first: warms the OS file cache for node, the bundles and SQLite.
     await timeStart(store);
@@ -88,11 +98,13 @@ export async function benchStart(options: StartOptions): Promise<SectionResult> 
           value: loadedMedian,
         },
         { metric: '  daemon start → health, empty store', measured: fmtMs(median(plain)) },
+        ...(realKdf.length ? [{ metric: `  daemon start → health, empty store, scrypt work factor ${DEFAULT_SCRYPT_WORK_FACTOR}`, measured: fmtMs(median(realKdf)) }] : []),
       ],
       notes: [
         `start: ${options.runs} starts each (after one untimed), spawn of \`node bin/secrets serve --foreground\` to first ok health answer (polled every 2 ms); ` +
           `empty: ${summary(plain)}; with ${fmtInt(active)} active leases: ${summary(loaded)}; inserting the leases took ${fmtMs(insertMs)}. ` +
-          'The store uses scrypt work factor 10 for identity.age (age default: 18, about 1 s more per start).',
+          'These stores use scrypt work factor 10 for identity.age, like the tests' +
+          (realKdf.length ? `; a store made by a plain \`secrets init\` (work factor ${DEFAULT_SCRYPT_WORK_FACTOR}) starts in ${summary(realKdf)}, ${realKdf.length} starts.` : '.'),
       ],
     };
   });

@@ -7,10 +7,10 @@
  * verifies.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { after, before, describe, test } from 'node:test';
+import { existsSync, readFileSync } from 'node:fs';
+import { after, afterEach, before, describe, test } from 'node:test';
 import { PASSPHRASE, type TestStore, startedStore } from '../helpers/store.js';
-import { RawClient, type RpcFrame, probe, sleep } from '../helpers/raw-socket.js';
+import { RawClient, type RpcErrorFrame, type RpcFrame, probe, sleep } from '../helpers/raw-socket.js';
 
 const IDLE_MS = 2000;
 const FRAME_MS = 1000;
@@ -24,12 +24,46 @@ const CANARY_VALUE = 'c4n4ry "v@lue" \\ back\tslash ünïcödé 🚀 end';
 /** A secret added before the abuse still leases with its exact value, and the audit chain verifies. */
 async function assertNothingLost(store: TestStore): Promise<void> {
   const lease = await store.cli(['lease', CANARY, '--client-id', 'after-abuse']);
-  assert.equal(lease.code, 0, `lease after abuse failed: ${lease.stderr}`);
+  assert.equal(lease.code, 0, `lease after abuse failed: ${lease.stderr}\n${daemonState(store)}`);
   assert.equal(lease.stdout, CANARY_VALUE);
   const verify = await store.cli(['audit', 'verify', '--json']);
   assert.equal(verify.code, 0, `audit verify after abuse failed: ${verify.stdout} ${verify.stderr}`);
   assert.equal(verify.json.data.ok, true);
   assert.ok(verify.json.data.checked >= 3, `audit verify checked only ${verify.json.data.checked} entries`);
+}
+
+/**
+ * The same check over the socket, cheap enough to run after every single test: the canary leases
+ * with its exact value and the audit chain verifies.
+ */
+async function assertNothingLostQuick(store: TestStore): Promise<void> {
+  let client: RawClient;
+  try {
+    client = await RawClient.connect(store.socket);
+  } catch (error) {
+    assert.fail(`the daemon no longer accepts connections: ${(error as Error).message}\n${daemonState(store)}`);
+  }
+  try {
+    const lease = await client.request(1, 'lease.grant', { secret_name: CANARY, client_id: 'after-each', ttl: '1m' });
+    assert.equal(lease.error, undefined, JSON.stringify(lease.error));
+    assert.equal(lease.result.value, CANARY_VALUE);
+    const verify = await client.request(2, 'audit.verify', {});
+    assert.equal(verify.result?.ok, true, JSON.stringify(verify));
+    assert.equal(verify.result.first_bad, null);
+    assert.ok(verify.result.checked >= 3);
+  } finally {
+    client.destroy();
+  }
+}
+
+/** For failure messages: is the daemon still there, and what did it log? */
+function daemonState(store: TestStore): string {
+  const child = store.daemon?.child;
+  return [
+    `daemon: ${child ? `pid ${child.pid}, exit ${child.exitCode}, signal ${child.signalCode}` : 'not running (harness)'}`,
+    `socket file exists: ${existsSync(store.socket)}`,
+    `daemon stderr tail: ${store.daemon?.stderr().slice(-2000) ?? ''}`,
+  ].join('\n');
 }
 
 function assertErrorFrame(frame: RpcFrame, code: string, rpcCode: number, id: unknown = null): RpcErrorFrame {
@@ -44,7 +78,6 @@ function assertErrorFrame(frame: RpcFrame, code: string, rpcCode: number, id: un
   assert.ok(frame.error.message.length > 10 && frame.error.message.length < 300, `unclear or unbounded message: ${frame.error.message.slice(0, 400)}`);
   return frame.error;
 }
-type RpcErrorFrame = NonNullable<RpcFrame['error']>;
 
 const health = (id: number | string) => JSON.stringify({ jsonrpc: '2.0', id, method: 'health' }) + '\n';
 
@@ -80,6 +113,11 @@ describe('bad input on the socket and the CLI', () => {
 
   after(async () => {
     await store?.cleanup();
+  });
+
+  // After every abuse: nothing lost, daemon serving (the CLI-level check runs at the end of each group).
+  afterEach(async () => {
+    await assertNothingLostQuick(store);
   });
 
   describe('malformed JSON', () => {
@@ -367,7 +405,7 @@ describe('bad input on the socket and the CLI', () => {
         const started = Date.now();
         for (const byte of Buffer.from(request)) {
           await client.send(Buffer.from([byte]));
-          await sleep(8);
+          await sleep(5);
         }
         const elapsed = Date.now() - started;
         assert.ok(elapsed < FRAME_MS - 100, `the trickle itself took ${elapsed} ms; the test needs it under frame_timeout`);
@@ -379,6 +417,35 @@ describe('bad input on the socket and the CLI', () => {
         client.destroy();
       }
     });
+
+    test(
+      'a client streaming requests whose writes always end mid-frame is not timed out while every frame completes quickly',
+      { todo: 'DAEMON BUG: rpc-server.ts onData keeps the frame timer of an earlier, completed frame when a chunk also starts a new partial frame (frameTimer ??=), so steady pipelined traffic gets TIMEOUT after frame_timeout' },
+      async () => {
+        const client = await RawClient.connect(store.socket);
+        try {
+          // Each write finishes the previous request and starts the next one; no frame is ever
+          // incomplete for longer than 100 ms, but some frame is always incomplete.
+          const total = 30;
+          const line = (id: number) => health(id);
+          let carry = '';
+          for (let id = 1; id <= total && client.endedAt === null; id++) {
+            const next = line(id);
+            const cut = Math.floor(next.length / 2);
+            await client.send(carry + next.slice(0, cut));
+            carry = next.slice(cut);
+            await sleep(100);
+          }
+          await client.send(carry);
+          await client.until(() => client.frames.length >= total || client.endedAt !== null, 'all responses', 5000);
+          const errors = client.frames.filter((f) => f.error);
+          assert.deepEqual(errors.map((f) => f.error?.data.message), [], 'a well-behaved client was timed out');
+          assert.equal(client.frames.filter((f) => f.result?.ok === true).length, total);
+        } finally {
+          client.destroy();
+        }
+      },
+    );
 
     test('a slowloris trickle that never finishes a frame is cut off at frame_timeout, not kept alive byte by byte', async () => {
       const client = await RawClient.connect(store.socket);
@@ -426,7 +493,7 @@ describe('bad input on the socket and the CLI', () => {
 
     test(
       'a client that floods requests without reading does not make the daemon buffer without bound',
-      { todo: 'DAEMON BUG: rpc-server.ts keeps reading and answering a connection whose responses are not being read (no backpressure); its RSS grows by hundreds of MB' },
+      { todo: 'DAEMON BUG: rpc-server.ts keeps reading and answering a connection whose responses are not being read (no backpressure): ~6 MB of unread status requests grow its RSS by ~100 MB, without bound' },
       async (t) => {
         if (process.platform !== 'linux') return t.skip('reads /proc');
         const before = daemonRssKb(store);
