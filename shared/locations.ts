@@ -26,3 +26,16 @@ export function defaultDataDir(env: Env, platform: string, home: string): string
 export function defaultSocketPath(dataDir: string, env: Env, platform: string): string {
   return env.AGENT_SECRETS_SOCKET || join(platform, dataDir, SOCKET_FILE);
 }
+
+/** Unix socket paths longer than this fail to bind (sun_path is 108 bytes on Linux, 104 on macOS). */
+export const MAX_SOCKET_PATH_BYTES = 103;
+
+/** Why a socket path cannot work, or null when it can. */
+export function socketPathProblem(socketPath: string): { message: string; hint: string } | null {
+  const bytes = new TextEncoder().encode(socketPath).length;
+  if (bytes <= MAX_SOCKET_PATH_BYTES) return null;
+  return {
+    message: `socket path is too long for a Unix socket (${bytes} bytes, at most ${MAX_SOCKET_PATH_BYTES})`,
+    hint: 'set AGENT_SECRETS_SOCKET to a shorter path, e.g. /tmp/agent-secrets.sock',
+  };
+}

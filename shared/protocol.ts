@@ -9,8 +9,8 @@ import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, LEASE_ID_PATTERN, MAX_VALUE_BYTES, S
 /** `agent`: any approved client. `admin`: needs proof that a person is present (DESIGN.md §4). */
 export type Level = 'agent' | 'admin';
 
-const secretName = z.string().max(10_000).regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE);
-const clientId = z.string().max(10_000).regex(CLIENT_ID_PATTERN, CLIENT_ID_RULE);
+const secretName = z.string().regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE);
+const clientId = z.string().regex(CLIENT_ID_PATTERN, CLIENT_ID_RULE);
 const leaseId = z.string().max(100).regex(LEASE_ID_PATTERN, 'lease ids look like L-xxxxxxxxxxxx');
 const duration = z.string().min(1).max(64);
 const isoTime = z.string();

@@ -6,6 +6,9 @@ import { type Socket, createConnection } from 'node:net';
 import { DaemonError, type ErrorShape, isErrorCode } from '../../shared/errors.js';
 import type { MethodName, ParamsOf, ResultOf, DaemonEvent, AdminProof } from '../../shared/protocol.js';
 import type { RpcErrorObject } from '../../shared/jsonrpc.js';
+import { socketPathProblem } from '../../shared/locations.js';
+
+const CONNECT_RETRIES = 50;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
@@ -36,12 +39,24 @@ export class RpcClient {
 
   /** @throws DaemonError DAEMON_NOT_RUNNING when nothing listens on the socket. */
   static connect(socketPath: string): Promise<RpcClient> {
+    const problem = socketPathProblem(socketPath);
+    if (problem) return Promise.reject(new DaemonError('USAGE', problem.message, problem.hint));
+    return RpcClient.attempt(socketPath, CONNECT_RETRIES);
+  }
+
+  /** EAGAIN means the daemon's accept queue is full for a moment (a burst of agents): retry briefly. */
+  private static attempt(socketPath: string, retries: number): Promise<RpcClient> {
     return new Promise((resolve, reject) => {
       const socket = createConnection(socketPath);
       socket.once('connect', () => resolve(new RpcClient(socket)));
       socket.once('error', (error: NodeJS.ErrnoException) => {
-        if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'ENOTSOCK') reject(daemonNotRunning(socketPath));
-        else reject(new DaemonError('INTERNAL', `cannot reach the daemon on ${socketPath}: ${error.code ?? error.message}`, 'check AGENT_SECRETS_SOCKET and its permissions'));
+        if (error.code === 'EAGAIN' && retries > 0) {
+          setTimeout(() => RpcClient.attempt(socketPath, retries - 1).then(resolve, reject), 10 + Math.random() * 20);
+        } else if (error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'ENOTSOCK') {
+          reject(daemonNotRunning(socketPath));
+        } else {
+          reject(new DaemonError('INTERNAL', `cannot reach the daemon on ${socketPath}: ${error.code ?? error.message}`, 'check AGENT_SECRETS_SOCKET and its permissions'));
+        }
       });
     });
   }

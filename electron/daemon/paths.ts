@@ -2,7 +2,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { DaemonError } from '../../shared/errors.js';
-import { defaultDataDir, defaultSocketPath } from '../../shared/locations.js';
+import { defaultDataDir, defaultSocketPath, socketPathProblem } from '../../shared/locations.js';
 
 export const FILES = {
   db: 'state.db',
@@ -11,9 +11,6 @@ export const FILES = {
   config: 'config.json',
   socket: 'daemon.sock',
 } as const;
-
-/** Unix socket paths longer than this fail to bind (sun_path is 108 bytes on Linux, 104 on macOS). */
-export const MAX_SOCKET_PATH_BYTES = 103;
 
 type Env = Record<string, string | undefined>;
 
@@ -27,14 +24,8 @@ export function resolveSocketPath(dataDir: string, env: Env = process.env): stri
 
 /** @throws DaemonError USAGE when the path cannot be bound as a Unix socket. */
 export function checkSocketPath(socketPath: string): void {
-  const bytes = Buffer.byteLength(socketPath);
-  if (bytes > MAX_SOCKET_PATH_BYTES) {
-    throw new DaemonError(
-      'USAGE',
-      `socket path is too long for a Unix socket (${bytes} bytes, at most ${MAX_SOCKET_PATH_BYTES})`,
-      'set AGENT_SECRETS_SOCKET to a shorter path, e.g. /tmp/agent-secrets.sock',
-    );
-  }
+  const problem = socketPathProblem(socketPath);
+  if (problem) throw new DaemonError('USAGE', problem.message, problem.hint);
 }
 
 /** Creates the data dir 0700 if missing. */

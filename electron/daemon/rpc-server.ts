@@ -25,6 +25,7 @@ export interface ServerLimits {
 /** A subscriber this far behind on reading is dropped rather than buffered without bound. */
 const MAX_SUBSCRIBER_BACKLOG_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
+const LISTEN_BACKLOG = 4096;
 
 type RequestId = number | string | null;
 
@@ -91,9 +92,11 @@ class Connection {
       this.chunks = [];
       this.buffered = 0;
       start = index + 1;
+      // The frame that was being timed is complete: a new partial frame gets its own full time.
+      this.clearFrameTimer();
       if (frame.length > 0) this.onFrame(frame);
     }
-    if (this.closed || start >= chunk.length) return this.clearFrameTimer();
+    if (this.closed || start >= chunk.length) return;
     const rest = chunk.subarray(start);
     if (this.buffered + rest.length > this.limits.maxFrameBytes) return this.tooLarge();
     this.chunks.push(rest);
@@ -156,9 +159,16 @@ class Connection {
     this.fail(null, new DaemonError('TIMEOUT', `connection idle for ${this.limits.idleTimeoutMs} ms`, 'reconnect when you have a request'));
   }
 
+  /**
+   * Writes a message. When the client stops reading and the kernel buffer is full, stop reading its
+   * requests until it drains, so an unread connection cannot grow the daemon's memory without bound.
+   */
   private send(message: object): void {
     if (this.closed) return;
-    this.socket.write(JSON.stringify(message) + '\n');
+    if (!this.socket.write(JSON.stringify(message) + '\n') && !this.socket.isPaused()) {
+      this.socket.pause();
+      this.socket.once('drain', () => this.socket.resume());
+    }
   }
 
   /** Sends a protocol error and disconnects. */
@@ -209,7 +219,8 @@ export class RpcServer {
   listen(path: string): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(path, () => {
+      // A deep backlog: a burst of agents connecting at once queues instead of failing with EAGAIN.
+      this.server.listen({ path, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', reject);
         resolve();
       });

@@ -3,7 +3,7 @@
  * replaced.
  */
 import { connect } from 'node:net';
-import { unlinkSync } from 'node:fs';
+import { lstatSync, unlinkSync } from 'node:fs';
 import { DaemonError } from '../../shared/errors.js';
 
 /** Resolves true when something accepts connections on the path. */
@@ -29,9 +29,16 @@ export async function claimSocketPath(path: string): Promise<void> {
   if (await isSocketLive(path)) {
     throw new DaemonError('DAEMON_ALREADY_RUNNING', `a daemon is already running on ${path}`, 'use it (secrets status), or stop it before starting another');
   }
+  let stat;
   try {
-    unlinkSync(path);
+    stat = lstatSync(path);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
   }
+  // Only a socket is ours to replace: a typo in AGENT_SECRETS_SOCKET must not delete a file.
+  if (!stat.isSocket()) {
+    throw new DaemonError('USAGE', `${path} exists and is not a socket`, 'point AGENT_SECRETS_SOCKET at a free path; the file was left untouched');
+  }
+  unlinkSync(path);
 }

@@ -292,7 +292,6 @@ describe('refusals at start: unsafe data dir, socket path, config', () => {
 
   test(
     'the CLI with a socket path longer than 103 bytes says the path is too long (not "daemon not running")',
-    { todo: 'CLI BUG: rpc-client.ts connects anyway; libuv truncates the path, gets ENOENT, and the CLI reports DAEMON_NOT_RUNNING (exit 69)' },
     async () => {
       const path = join(scratch, 'c'.repeat(140 - scratch.length - 1));
       const result = await store.cli(['status', '--json'], { env: { AGENT_SECRETS_SOCKET: path } });
@@ -344,7 +343,7 @@ describe('refusals at start: unsafe data dir, socket path, config', () => {
     await store.daemon!.stop('SIGTERM');
   });
 
-  test('a regular file at the socket path is not deleted to make room for the socket', { todo: 'DAEMON BUG: socket-guard.ts claimSocketPath unlinks whatever is at the socket path when nothing accepts connections, even a regular file, and serves there' }, async () => {
+  test('a regular file at the socket path is not deleted to make room for the socket', async () => {
     const path = join(scratch, 'precious.txt');
     writeFileSync(path, 'do not delete');
     // Short timeout: a daemon that (wrongly) starts here is killed rather than waited for.
