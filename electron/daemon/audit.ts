@@ -51,6 +51,7 @@ export function toAuditEntry(row: AuditRow): AuditEntryT {
 
 export class AuditLog {
   private head: AuditHead;
+  private headDirty = false;
   private readonly insertRow;
   private readonly writeHead;
 
@@ -87,10 +88,14 @@ export class AuditLog {
   /** Puts the in-memory head back after the surrounding transaction rolled back. */
   restoreHead(head: AuditHead): void {
     this.head = head;
+    this.headDirty = false;
   }
 
-  /** Appends one entry. Must run inside a transaction (see Journal), which rolls it back on failure. */
-  append(input: AuditInput): AuditEntryT {
+  /**
+   * Appends one entry. Must run inside a transaction (see Journal) that ends with commitHead(), and
+   * that rolls the entry back on failure.
+   */
+  append(input: AuditInput): AuditRow {
     const row: AuditRow = {
       id: this.head.lastId + 1,
       at: this.now(),
@@ -104,9 +109,16 @@ export class AuditLog {
     };
     const mac = entryMac(this.key, this.head.lastMac, row);
     this.insertRow.run(row.id, row.at, row.action, row.outcome, row.client_id, row.pid, row.secret_name, row.lease_id, row.detail, mac);
-    this.writeHead.run(row.id, headMac(this.key, row.id, mac));
     this.head = { lastId: row.id, lastMac: mac };
-    return toAuditEntry(row);
+    this.headDirty = true;
+    return row;
+  }
+
+  /** Writes the chain head once per transaction, after its last append (one HMAC, not one per entry). */
+  commitHead(): void {
+    if (!this.headDirty) return;
+    this.writeHead.run(this.head.lastId, headMac(this.key, this.head.lastId, this.head.lastMac));
+    this.headDirty = false;
   }
 
   count(): number {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { AuditLog } from './audit.js';
 import { deriveAuditKey } from './audit-chain.js';
 import { type VerifyResult, verifyAuditChain } from './audit-verify.js';
+import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDb } from './db.js';
@@ -40,12 +41,15 @@ export class Core {
   readonly startedAt: number;
   private readonly auditKey: Buffer;
   private readonly cipher: ValueCipher;
+  private readonly checkpointer: Checkpointer;
 
   constructor(readonly options: CoreOptions) {
     this.clock = options.clock ?? systemClock;
     const now = () => this.clock.now();
     this.startedAt = now();
-    this.db = openDb(join(options.dataDir, FILES.db));
+    const dbPath = join(options.dataDir, FILES.db);
+    this.db = openDb(dbPath);
+    this.checkpointer = startCheckpointer(this.db, dbPath);
     this.auditKey = deriveAuditKey(options.identity.identity);
     this.audit = new AuditLog(this.db, this.auditKey, now);
     this.journal = new Journal(this.db, this.audit, this.events, now);
@@ -68,9 +72,11 @@ export class Core {
     return verifyAuditChain(this.db, this.auditKey);
   }
 
-  close(): void {
+  /** Commits what is pending, stops the checkpoint worker, closes the database. */
+  async close(): Promise<void> {
     this.leases.stop();
     this.cipher.clear();
+    await this.checkpointer.stop();
     this.db.close();
   }
 }

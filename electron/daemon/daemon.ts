@@ -69,7 +69,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       core.events.emit(makeEvent('daemon.stopping', { reason }, core.clock.now()));
       core.journal.run((tx) => tx.audit({ action: 'daemon.stopped', detail: { reason } }));
       await server.close();
-      core.close();
+      await core.close();
       try {
         unlinkSync(options.socketPath);
       } catch {

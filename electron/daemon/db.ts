@@ -69,6 +69,8 @@ export function openDb(path: string): Db {
   if (fresh) chmodSync(path, 0o600);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
+  // Keeps the WAL file from staying large after a burst (checkpoints: see checkpointer.ts).
+  db.pragma('journal_size_limit = 16777216');
   db.pragma('secure_delete = ON');
   db.pragma('busy_timeout = 5000');
   db.exec(SCHEMA);

@@ -8,6 +8,7 @@ import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } fro
 import { DaemonError } from '../../shared/errors.js';
 import { FILES } from './paths.js';
 import { writeFileAtomic } from './atomic-file.js';
+import { ageDecryptText, ageEncrypt } from './age-io.js';
 
 export type Protection = 'passphrase' | 'insecure-keyfile';
 
@@ -56,7 +57,7 @@ export async function createIdentity(dataDir: string, protection: IdentityProtec
     const encrypter = new Encrypter();
     encrypter.setPassphrase(protection.passphrase);
     encrypter.setScryptWorkFactor(protection.workFactor ?? DEFAULT_SCRYPT_WORK_FACTOR);
-    writeFileAtomic(join(dataDir, FILES.identityAge), await encrypter.encrypt(text));
+    writeFileAtomic(join(dataDir, FILES.identityAge), await ageEncrypt(encrypter, text));
   } else {
     writeFileAtomic(join(dataDir, FILES.identityKey), text);
   }
@@ -83,7 +84,7 @@ export async function unlockIdentity(dataDir: string, passphrase: string | undef
     const decrypter = new Decrypter();
     decrypter.addPassphrase(passphrase);
     try {
-      text = await decrypter.decrypt(readFileSync(join(dataDir, FILES.identityAge)), 'text');
+      text = await ageDecryptText(decrypter, readFileSync(join(dataDir, FILES.identityAge)));
     } catch {
       throw new DaemonError('PASSPHRASE_INCORRECT', 'the passphrase does not open identity.age', 'check the passphrase file (one trailing newline is ignored)');
     }

@@ -3,13 +3,13 @@
  * together (an audit write that fails rolls the change back: no lease without its audit entry), and
  * emits the events only after the commit.
  */
-import type { AuditEntryT, DaemonEvent, EventType } from '../../shared/protocol.js';
-import type { AuditInput, AuditLog } from './audit.js';
+import type { DaemonEvent, EventType } from '../../shared/protocol.js';
+import { type AuditInput, type AuditLog, toAuditEntry } from './audit.js';
 import type { Db } from './db.js';
 import { type EventBus, makeEvent } from './events.js';
 
 export interface Tx {
-  audit(input: AuditInput): AuditEntryT;
+  audit(input: AuditInput): void;
   emit(type: EventType, data: Record<string, unknown>): void;
 }
 
@@ -23,18 +23,25 @@ export class Journal {
 
   run<T>(change: (tx: Tx) => T): T {
     const pending: DaemonEvent[] = [];
+    // Events are only built when someone listens: most leases happen with no window open.
+    const listening = this.events.subscriberCount > 0;
     const tx: Tx = {
       audit: (input) => {
-        const entry = this.auditLog.append(input);
-        pending.push(makeEvent('audit.appended', { entry }, this.now()));
-        return entry;
+        const row = this.auditLog.append(input);
+        if (listening) pending.push(makeEvent('audit.appended', { entry: toAuditEntry(row) }, this.now()));
       },
-      emit: (type, data) => pending.push(makeEvent(type, data, this.now())),
+      emit: (type, data) => {
+        if (listening) pending.push(makeEvent(type, data, this.now()));
+      },
     };
     const head = this.auditLog.saveHead();
     let result: T;
     try {
-      result = this.db.transaction(() => change(tx))();
+      result = this.db.transaction(() => {
+        const value = change(tx);
+        this.auditLog.commitHead();
+        return value;
+      })();
     } catch (error) {
       this.auditLog.restoreHead(head);
       throw error;

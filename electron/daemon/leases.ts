@@ -10,7 +10,7 @@ import type { Clock } from './clock.js';
 import type { Db } from './db.js';
 import type { Journal, Tx } from './journal.js';
 import { newLeaseId } from './lease-ids.js';
-import type { SecretsStore } from './secrets-store.js';
+import { type SecretsStore, secretNotFound } from './secrets-store.js';
 import { createLogger } from './logger.js';
 
 const log = createLogger('leases');
@@ -23,6 +23,13 @@ interface LeaseRow {
   created_at: number;
   expires_at: number;
   status: 'active' | 'revoked' | 'expired';
+}
+
+interface PendingGrant {
+  lease: LeaseRow;
+  ttlMs: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 export type RevokeSelector = { lease_id: string } | { all: true } | { client_id: string } | { secret_name: string };
@@ -52,6 +59,7 @@ function toInfo(row: LeaseRow): LeaseInfoT {
 
 export class LeaseManager {
   private timer: unknown = null;
+  private batch: PendingGrant[] = [];
   private timerAt = Infinity;
   private readonly insertLease;
   private readonly selectLease;
@@ -83,6 +91,7 @@ export class LeaseManager {
   }
 
   stop(): void {
+    this.commitBatch();
     if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
     this.timerAt = Infinity;
@@ -93,15 +102,15 @@ export class LeaseManager {
   }
 
   /**
-   * @throws DaemonError SECRET_NOT_FOUND, INVALID_DURATION; AUDIT_WRITE_FAILED (or the underlying
-   * SQLite error) when the audit entry cannot be written, in which case no lease exists.
+   * @throws DaemonError SECRET_NOT_FOUND, INVALID_DURATION; or the SQLite error when the audit entry
+   * cannot be written, in which case no lease exists.
    */
   async grant(request: GrantRequest): Promise<LeaseGrantedT> {
     const ttlMs = this.ttlMs(request.ttl);
     const value = await this.secrets.value(request.secret_name);
     const createdAt = this.clock.now();
     const lease: LeaseRow = {
-      lease_id: newLeaseId(),
+      lease_id: newLeaseId(createdAt),
       secret_name: request.secret_name,
       client_id: request.client_id,
       client_pid: request.client_pid ?? null,
@@ -109,20 +118,10 @@ export class LeaseManager {
       expires_at: createdAt + ttlMs,
       status: 'active',
     };
-    this.journal.run((tx) => {
-      this.secrets.require(request.secret_name);
-      this.insertLease.run(lease.lease_id, lease.secret_name, lease.client_id, lease.client_pid, lease.created_at, lease.expires_at);
-      tx.audit({
-        action: 'lease.granted',
-        client_id: lease.client_id,
-        pid: lease.client_pid,
-        secret_name: lease.secret_name,
-        lease_id: lease.lease_id,
-        detail: { ttl: formatDuration(ttlMs) },
-      });
-      tx.emit('lease.granted', { lease: toInfo(lease) });
+    await new Promise<void>((resolve, reject) => {
+      this.batch.push({ lease, ttlMs, resolve, reject });
+      if (this.batch.length === 1) setImmediate(() => this.commitBatch());
     });
-    this.armTimer(lease.expires_at);
     return {
       lease_id: lease.lease_id,
       secret_name: lease.secret_name,
@@ -130,6 +129,50 @@ export class LeaseManager {
       value,
       expires_at: new Date(lease.expires_at).toISOString(),
     };
+  }
+
+  /**
+   * Grants that arrive together are committed in one transaction: a commit is most of a grant's cost.
+   * If the transaction fails (an audit write that fails), every grant in it fails: no lease exists
+   * without its audit entry.
+   */
+  private commitBatch(): void {
+    const batch = this.batch;
+    this.batch = [];
+    if (batch.length === 0) return;
+    const removed = new Set<PendingGrant>();
+    try {
+      this.journal.run((tx) => {
+        for (const item of batch) {
+          const { lease } = item;
+          if (!this.secrets.exists(lease.secret_name)) {
+            removed.add(item);
+            continue;
+          }
+          this.insertLease.run(lease.lease_id, lease.secret_name, lease.client_id, lease.client_pid, lease.created_at, lease.expires_at);
+          tx.audit({
+            action: 'lease.granted',
+            client_id: lease.client_id,
+            pid: lease.client_pid,
+            secret_name: lease.secret_name,
+            lease_id: lease.lease_id,
+            detail: { ttl: formatDuration(item.ttlMs) },
+          });
+          tx.emit('lease.granted', { lease: toInfo(lease) });
+        }
+      });
+    } catch (error) {
+      batch.forEach((item) => item.reject(error));
+      return;
+    }
+    for (const item of batch) {
+      if (removed.has(item)) {
+        item.reject(secretNotFound(item.lease.secret_name));
+      } else {
+        this.armTimer(item.lease.expires_at);
+        item.resolve();
+      }
+    }
   }
 
   list(filter: { client_id?: string; secret_name?: string }): LeaseInfoT[] {

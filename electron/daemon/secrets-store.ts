@@ -17,6 +17,7 @@ interface SecretRow {
 
 export class SecretsStore {
   private readonly selectOne;
+  private readonly selectExists;
   private readonly countActiveLeases;
 
   constructor(
@@ -26,22 +27,24 @@ export class SecretsStore {
     private readonly now: () => number,
   ) {
     this.selectOne = db.prepare('SELECT * FROM secrets WHERE name = ?');
+    this.selectExists = db.prepare('SELECT 1 FROM secrets WHERE name = ?');
     this.countActiveLeases = db.prepare("SELECT COUNT(*) AS n FROM leases WHERE secret_name = ? AND status = 'active'").pluck();
   }
 
   /** @throws DaemonError SECRET_NOT_FOUND */
   require(name: string): SecretRow {
     const row = this.selectOne.get(name) as SecretRow | undefined;
-    if (!row) throw notFound(name);
+    if (!row) throw secretNotFound(name);
     return row;
   }
 
   exists(name: string): boolean {
-    return this.selectOne.get(name) !== undefined;
+    return this.selectExists.get(name) !== undefined;
   }
 
+  /** @throws DaemonError SECRET_NOT_FOUND. A cached value needs no row read: removal evicts it. */
   async value(name: string): Promise<string> {
-    return this.cipher.decrypt(name, this.require(name).ciphertext);
+    return this.cipher.cached(name) ?? this.cipher.decrypt(name, this.require(name).ciphertext);
   }
 
   list(): SecretMetaT[] {
@@ -78,7 +81,7 @@ export class SecretsStore {
     const ciphertext = await this.cipher.encrypt(value);
     const row = this.journal.run((tx) => {
       const changed = this.db.prepare('UPDATE secrets SET ciphertext = ?, updated_at = ? WHERE name = ?').run(ciphertext, this.now(), name).changes;
-      if (changed === 0) throw notFound(name);
+      if (changed === 0) throw secretNotFound(name);
       tx.audit({ action: 'secret.updated', secret_name: name });
       tx.emit('secret.changed', { name, change: 'updated' });
       return this.require(name);
@@ -90,7 +93,7 @@ export class SecretsStore {
   /** Deletes the secret; the caller revokes its leases in the same transaction. */
   removeInTx(tx: Tx, name: string): void {
     const changed = this.db.prepare('DELETE FROM secrets WHERE name = ?').run(name).changes;
-    if (changed === 0) throw notFound(name);
+    if (changed === 0) throw secretNotFound(name);
     tx.audit({ action: 'secret.removed', secret_name: name });
     tx.emit('secret.changed', { name, change: 'removed' });
     this.cipher.forget(name);
@@ -108,6 +111,6 @@ export class SecretsStore {
   }
 }
 
-function notFound(name: string): DaemonError {
+export function secretNotFound(name: string): DaemonError {
   return new DaemonError('SECRET_NOT_FOUND', `secret ${preview(name)} not found`, 'list the secrets that exist with: secrets list');
 }

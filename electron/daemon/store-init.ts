@@ -29,7 +29,10 @@ export async function initStore(dataDir: string, protection: IdentityProtection)
   const db = openDb(join(dataDir, FILES.db));
   try {
     const audit = new AuditLog(db, deriveAuditKey(identity.identity), Date.now);
-    db.transaction(() => audit.append({ action: 'store.initialized', detail: { protection: identity.protection } }))();
+    db.transaction(() => {
+      audit.append({ action: 'store.initialized', detail: { protection: identity.protection } });
+      audit.commitHead();
+    })();
   } finally {
     db.close();
   }

@@ -4,6 +4,7 @@
  * lease) and dropped by `clear()` when the store locks.
  */
 import { Decrypter, Encrypter } from 'age-encryption';
+import { ageDecryptText, ageEncrypt } from './age-io.js';
 
 export class ValueCipher {
   private readonly encrypter = new Encrypter();
@@ -16,13 +17,17 @@ export class ValueCipher {
   }
 
   encrypt(value: string): Promise<Uint8Array> {
-    return this.encrypter.encrypt(value);
+    return ageEncrypt(this.encrypter, value);
+  }
+
+  cached(name: string): string | undefined {
+    return this.cache.get(name);
   }
 
   async decrypt(name: string, ciphertext: Uint8Array): Promise<string> {
     const cached = this.cache.get(name);
     if (cached !== undefined) return cached;
-    const value = await this.decrypter.decrypt(ciphertext, 'text');
+    const value = await ageDecryptText(this.decrypter, ciphertext);
     return this.cache.get(name) ?? (this.cache.set(name, value), value);
   }
 

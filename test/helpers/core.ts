@@ -11,7 +11,7 @@ export interface TestCore {
   core: Core;
   clock: FakeClock;
   dir: string;
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 export async function createTestCore(config: object = {}): Promise<TestCore> {
@@ -30,8 +30,8 @@ export async function createTestCore(config: object = {}): Promise<TestCore> {
     core,
     clock,
     dir,
-    dispose() {
-      core.close();
+    async dispose() {
+      await core.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };
