@@ -10,7 +10,7 @@ import { waitForHealth } from './rpc.js';
 
 export const REPO = resolve(import.meta.dirname, '..');
 export const CLI = join(REPO, 'bin', 'secrets');
-const PASSPHRASE = 'bench passphrase, not a real one';
+export const PASSPHRASE = 'bench passphrase, not a real one';
 
 const liveChildren = new Set<ChildProcess>();
 const tempDirs = new Set<string>();

@@ -1,13 +1,15 @@
 /**
- * The audit HMAC chain: each entry's mac = HMAC-SHA256(key, previous mac ‖ canonical entry), keyed
- * from the identity so nobody without it can forge a consistent log. Pure functions, shared by the
- * writer and the verifier.
+ * The audit HMAC chain: each entry's mac = HMAC-SHA256(key, previous mac ‖ entry), hex, keyed from the
+ * identity so nobody without it can forge a consistent log. The entry is its canonical JSON text,
+ * including its id, so moving an entry breaks the chain too. Pure functions, shared by the writer and
+ * the verifier.
  */
 import { createHmac, hkdfSync } from 'node:crypto';
 
-export const GENESIS_MAC = Buffer.alloc(32);
+export const GENESIS_MAC = '0'.repeat(64);
 
-export interface AuditRow {
+/** One audit entry as stored: `at` in ms since the epoch, `detail` an object or null. */
+export interface AuditRecord {
   id: number;
   at: number;
   action: string;
@@ -16,23 +18,33 @@ export interface AuditRow {
   pid: number | null;
   secret_name: string | null;
   lease_id: string | null;
-  /** JSON text, or null. */
-  detail: string | null;
+  detail: Record<string, unknown> | null;
 }
 
 export function deriveAuditKey(identity: string): Buffer {
   return Buffer.from(hkdfSync('sha256', identity, 'agent-secrets', 'audit-chain-v1', 32));
 }
 
-/** Field order is fixed: changing it invalidates every existing chain. */
-export function canonicalEntry(row: AuditRow): string {
-  return JSON.stringify([row.id, row.at, row.action, row.outcome, row.client_id, row.pid, row.secret_name, row.lease_id, row.detail]);
+/** Key order is fixed by construction: the text is what the chain authenticates. */
+export function canonicalEntry(r: AuditRecord): string {
+  return JSON.stringify({
+    id: r.id,
+    at: r.at,
+    action: r.action,
+    outcome: r.outcome,
+    client_id: r.client_id,
+    pid: r.pid,
+    secret_name: r.secret_name,
+    lease_id: r.lease_id,
+    detail: r.detail,
+  });
 }
 
-export function entryMac(key: Buffer, previousMac: Uint8Array, row: AuditRow): Buffer {
-  return createHmac('sha256', key).update(previousMac).update(canonicalEntry(row)).digest();
+/** One string update and a hex digest: the cheapest way through Node's HMAC (verify is a hot loop). */
+export function entryMac(key: Buffer, previousMac: string, entry: string): string {
+  return createHmac('sha256', key).update(previousMac + entry).digest('hex');
 }
 
-export function headMac(key: Buffer, lastId: number, lastMac: Uint8Array): Buffer {
-  return createHmac('sha256', key).update('head').update(String(lastId)).update(lastMac).digest();
+export function headMac(key: Buffer, lastId: number, lastMac: string): string {
+  return createHmac('sha256', key).update(`head:${lastId}:${lastMac}`).digest('hex');
 }

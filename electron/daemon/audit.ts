@@ -4,7 +4,7 @@
  */
 import type { AuditEntryT } from '../../shared/protocol.js';
 import type { Db } from './db.js';
-import { type AuditRow, GENESIS_MAC, entryMac, headMac } from './audit-chain.js';
+import { type AuditRecord, GENESIS_MAC, canonicalEntry, entryMac, headMac } from './audit-chain.js';
 
 export type Outcome = 'ok' | 'denied' | 'error';
 
@@ -29,24 +29,16 @@ export interface AuditFilter {
 
 export interface AuditHead {
   lastId: number;
-  lastMac: Buffer;
+  lastMac: string;
 }
 
 const DEFAULT_TAIL = 50;
 const MAX_ROWS = 100_000;
 
-export function toAuditEntry(row: AuditRow): AuditEntryT {
-  return {
-    id: row.id,
-    at: new Date(row.at).toISOString(),
-    action: row.action,
-    outcome: row.outcome as Outcome,
-    client_id: row.client_id,
-    pid: row.pid,
-    secret_name: row.secret_name,
-    lease_id: row.lease_id,
-    detail: row.detail === null ? null : (JSON.parse(row.detail) as Record<string, unknown>),
-  };
+/** The entry as the protocol shows it, from its stored (authenticated) JSON text. */
+export function toAuditEntry(entry: string | AuditRecord): AuditEntryT {
+  const record = typeof entry === 'string' ? (JSON.parse(entry) as AuditRecord) : entry;
+  return { ...record, at: new Date(record.at).toISOString(), outcome: record.outcome as Outcome };
 }
 
 export class AuditLog {
@@ -60,9 +52,7 @@ export class AuditLog {
     private readonly key: Buffer,
     private readonly now: () => number,
   ) {
-    this.insertRow = db.prepare(
-      'INSERT INTO audit (id, at, action, outcome, client_id, pid, secret_name, lease_id, detail, mac) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-    );
+    this.insertRow = db.prepare('INSERT INTO audit (id, entry, mac) VALUES (?, ?, ?)');
     this.writeHead = db.prepare('INSERT INTO audit_head (one, last_id, mac) VALUES (1, ?, ?) ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, mac = excluded.mac');
     this.head = this.loadHead();
   }
@@ -72,10 +62,10 @@ export class AuditLog {
    * the end, new entries still chain from the lost one, so `verify` keeps reporting the cut.
    */
   private loadHead(): AuditHead {
-    const stored = this.db.prepare('SELECT last_id AS lastId, mac FROM audit_head WHERE one = 1').get() as { lastId: number; mac: Buffer } | undefined;
-    const newest = this.db.prepare('SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; mac: Buffer } | undefined;
+    const stored = this.db.prepare('SELECT last_id AS lastId, mac FROM audit_head WHERE one = 1').get() as { lastId: number; mac: string } | undefined;
+    const newest = this.db.prepare('SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; mac: string } | undefined;
     if (stored && (!newest || stored.lastId >= newest.id)) {
-      const row = this.db.prepare('SELECT mac FROM audit WHERE id = ?').get(stored.lastId) as { mac: Buffer } | undefined;
+      const row = this.db.prepare('SELECT mac FROM audit WHERE id = ?').get(stored.lastId) as { mac: string } | undefined;
       return { lastId: stored.lastId, lastMac: row?.mac ?? GENESIS_MAC };
     }
     return newest ? { lastId: newest.id, lastMac: newest.mac } : { lastId: 0, lastMac: GENESIS_MAC };
@@ -95,8 +85,8 @@ export class AuditLog {
    * Appends one entry. Must run inside a transaction (see Journal) that ends with commitHead(), and
    * that rolls the entry back on failure.
    */
-  append(input: AuditInput): AuditRow {
-    const row: AuditRow = {
+  append(input: AuditInput): AuditRecord {
+    const record: AuditRecord = {
       id: this.head.lastId + 1,
       at: this.now(),
       action: input.action,
@@ -105,13 +95,14 @@ export class AuditLog {
       pid: input.pid ?? null,
       secret_name: input.secret_name ?? null,
       lease_id: input.lease_id ?? null,
-      detail: input.detail ? JSON.stringify(input.detail) : null,
+      detail: input.detail ?? null,
     };
-    const mac = entryMac(this.key, this.head.lastMac, row);
-    this.insertRow.run(row.id, row.at, row.action, row.outcome, row.client_id, row.pid, row.secret_name, row.lease_id, row.detail, mac);
-    this.head = { lastId: row.id, lastMac: mac };
+    const entry = canonicalEntry(record);
+    const mac = entryMac(this.key, this.head.lastMac, entry);
+    this.insertRow.run(record.id, entry, mac);
+    this.head = { lastId: record.id, lastMac: mac };
     this.headDirty = true;
-    return row;
+    return record;
   }
 
   /** Writes the chain head once per transaction, after its last append (one HMAC, not one per entry). */
@@ -136,8 +127,8 @@ export class AuditLog {
     const limit = Math.min(filter.tail ?? (filter.sinceMs !== undefined || filter.afterId !== undefined ? MAX_ROWS : DEFAULT_TAIL), MAX_ROWS);
     // Newest first to take the tail, then back to chronological order; `after_id` reads forwards.
     const order = filter.afterId !== undefined && filter.tail === undefined ? 'ASC' : 'DESC';
-    const sql = `SELECT id, at, action, outcome, client_id, pid, secret_name, lease_id, detail FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${order} LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, limit) as AuditRow[];
+    const sql = `SELECT entry FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${order} LIMIT ?`;
+    const rows = this.db.prepare(sql).pluck().all(...args, limit) as string[];
     if (order === 'DESC') rows.reverse();
     return rows.map(toAuditEntry);
   }

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { AuditLog } from './audit.js';
 import { deriveAuditKey } from './audit-chain.js';
-import { type VerifyResult, verifyAuditChain } from './audit-verify.js';
+import { type VerifyResult, verifyAuditChainParallel } from './audit-verify.js';
 import { type Checkpointer, startCheckpointer } from './checkpointer.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
@@ -39,6 +39,7 @@ export class Core {
   readonly leases: LeaseManager;
   readonly clock: Clock;
   readonly startedAt: number;
+  readonly dbPath: string;
   private readonly auditKey: Buffer;
   private readonly cipher: ValueCipher;
   private readonly checkpointer: Checkpointer;
@@ -47,9 +48,9 @@ export class Core {
     this.clock = options.clock ?? systemClock;
     const now = () => this.clock.now();
     this.startedAt = now();
-    const dbPath = join(options.dataDir, FILES.db);
-    this.db = openDb(dbPath);
-    this.checkpointer = startCheckpointer(this.db, dbPath);
+    this.dbPath = join(options.dataDir, FILES.db);
+    this.db = openDb(this.dbPath);
+    this.checkpointer = startCheckpointer(this.db, this.dbPath);
     this.auditKey = deriveAuditKey(options.identity.identity);
     this.audit = new AuditLog(this.db, this.auditKey, now);
     this.journal = new Journal(this.db, this.audit, this.events, now);
@@ -68,8 +69,8 @@ export class Core {
     return this.options.config;
   }
 
-  verifyAudit(): VerifyResult {
-    return verifyAuditChain(this.db, this.auditKey);
+  verifyAudit(): Promise<VerifyResult> {
+    return verifyAuditChainParallel(this.db, this.dbPath, this.auditKey);
   }
 
   /** Commits what is pending, stops the checkpoint worker, closes the database. */

@@ -33,17 +33,16 @@ CREATE INDEX IF NOT EXISTS leases_active_expiry ON leases (expires_at) WHERE sta
 CREATE INDEX IF NOT EXISTS leases_active_secret ON leases (secret_name) WHERE status = 'active';
 CREATE INDEX IF NOT EXISTS leases_active_client ON leases (client_id) WHERE status = 'active';
 
+-- The audit log. \`entry\` is the record itself (canonical JSON) and the only thing the HMAC chain
+-- covers and queries return; the generated columns are views of it for the indexes, never stored.
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY,
-  at INTEGER NOT NULL,
-  action TEXT NOT NULL,
-  outcome TEXT NOT NULL,
-  client_id TEXT,
-  pid INTEGER,
-  secret_name TEXT,
-  lease_id TEXT,
-  detail TEXT,
-  mac BLOB NOT NULL
+  entry TEXT NOT NULL,
+  mac TEXT NOT NULL,
+  at INTEGER GENERATED ALWAYS AS (json_extract(entry, '$.at')) VIRTUAL,
+  action TEXT GENERATED ALWAYS AS (json_extract(entry, '$.action')) VIRTUAL,
+  client_id TEXT GENERATED ALWAYS AS (json_extract(entry, '$.client_id')) VIRTUAL,
+  secret_name TEXT GENERATED ALWAYS AS (json_extract(entry, '$.secret_name')) VIRTUAL
 );
 CREATE INDEX IF NOT EXISTS audit_by_client ON audit (client_id, id);
 CREATE INDEX IF NOT EXISTS audit_by_secret ON audit (secret_name, id);
@@ -59,7 +58,7 @@ BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TABLE IF NOT EXISTS audit_head (
   one INTEGER PRIMARY KEY CHECK (one = 1),
   last_id INTEGER NOT NULL,
-  mac BLOB NOT NULL
+  mac TEXT NOT NULL
 );
 `;
 

@@ -9,6 +9,8 @@ import { FakeClock } from './fake-clock.js';
 
 export interface TestCore {
   core: Core;
+  /** The AGE-SECRET-KEY the core runs with (tests derive the audit key from it). */
+  identity: string;
   clock: FakeClock;
   dir: string;
   dispose(): Promise<void>;
@@ -28,6 +30,7 @@ export async function createTestCore(config: object = {}): Promise<TestCore> {
   });
   return {
     core,
+    identity,
     clock,
     dir,
     async dispose() {

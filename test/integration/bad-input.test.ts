@@ -516,11 +516,16 @@ describe('bad input on the socket and the CLI', () => {
   describe('many connections', () => {
     test('1,000 simultaneous connections each get a health answer (or a clear TOO_MANY_CONNECTIONS)', async () => {
       const N = 1000;
-      const clients = await Promise.all(Array.from({ length: N }, () => RawClient.connect(store.socket, 10_000)));
+      // Each sends as soon as it is connected (a connection that waits for the other 999 could hit
+      // this daemon's 2 s idle timeout on a loaded machine); none is closed before all have answered.
+      const clients = await Promise.all(
+        Array.from({ length: N }, async (_, i) => {
+          const client = await RawClient.connect(store.socket, 10_000);
+          await client.send(health(i));
+          return client;
+        }),
+      );
       try {
-        // All 1,000 are open at once before any of them sends.
-        assert.equal(clients.filter((c) => c.endedAt === null).length, N);
-        await Promise.all(clients.map((c, i) => c.send(health(i))));
         const outcomes = await Promise.all(
           clients.map(async (c, i) => {
             const frame = await c.next(10_000);

@@ -131,9 +131,9 @@ describe('daemon and CLI lifecycle', () => {
 
     await store.admin(['add', 'temp'], { input: 'one' });
     const lease = await store.cli(['lease', 'temp', '--json', '--client-id', 'agent-2']);
-    const set = await store.admin(['set', 'temp'], { input: 'two\n' });
+    const set = await store.admin(['set', 'temp'], { input: 'second-value-Q9\n' });
     assert.equal(set.code, 0);
-    assert.equal((await store.cli(['lease', 'temp'])).stdout, 'two');
+    assert.equal((await store.cli(['lease', 'temp'])).stdout, 'second-value-Q9');
 
     const rm = await store.admin(['rm', 'temp']);
     assert.equal(rm.code, 0);
@@ -200,7 +200,7 @@ describe('daemon and CLI lifecycle', () => {
     const since = await store.cli(['audit', '--since', '1h', '--secret', 'api_key']);
     assert.ok(since.json.data.entries.length >= 3);
     const whole = await store.cli(['audit', '--tail', '100000', '--jsonl']);
-    for (const value of ['ghp_exact', 'sk-123', 'two', PASSPHRASE_FRAGMENT]) assert.ok(!whole.stdout.includes(value), `audit must not contain ${value}`);
+    for (const value of ['ghp_exact', 'sk-123', 'second-value-Q9', PASSPHRASE_FRAGMENT]) assert.ok(!whole.stdout.includes(value), `audit must not contain ${value}`);
     const verify = await store.cli(['audit', 'verify']);
     assert.equal(verify.code, 0);
     assert.equal(verify.json.data.ok, true);
