@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { AuditLog } from './audit.js';
 import { deriveAuditKey } from './audit-chain.js';
 import { type VerifyResult, verifyAuditChainParallel } from './audit-verify.js';
-import { type Checkpointer, startCheckpointer } from './checkpointer.js';
+import { Checkpointer } from './checkpointer.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDb } from './db.js';
@@ -42,7 +42,7 @@ export class Core {
   readonly dbPath: string;
   private readonly auditKey: Buffer;
   private readonly cipher: ValueCipher;
-  private readonly checkpointer: Checkpointer;
+  readonly checkpointer: Checkpointer;
 
   constructor(readonly options: CoreOptions) {
     this.clock = options.clock ?? systemClock;
@@ -50,10 +50,10 @@ export class Core {
     this.startedAt = now();
     this.dbPath = join(options.dataDir, FILES.db);
     this.db = openDb(this.dbPath);
-    this.checkpointer = startCheckpointer(this.db, this.dbPath);
+    this.checkpointer = new Checkpointer(this.db, this.dbPath);
     this.auditKey = deriveAuditKey(options.identity.identity);
     this.audit = new AuditLog(this.db, this.auditKey, now);
-    this.journal = new Journal(this.db, this.audit, this.events, now);
+    this.journal = new Journal(this.db, this.audit, this.events, now, () => this.checkpointer.noteCommit());
     this.cipher = new ValueCipher(options.identity.identity, options.identity.recipient);
     this.secrets = new SecretsStore(this.db, this.journal, this.cipher, now);
     this.leases = new LeaseManager(

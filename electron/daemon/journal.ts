@@ -19,6 +19,7 @@ export class Journal {
     private readonly auditLog: AuditLog,
     private readonly events: EventBus,
     private readonly now: () => number,
+    private readonly afterCommit: () => void = () => {},
   ) {}
 
   run<T>(change: (tx: Tx) => T): T {
@@ -46,6 +47,7 @@ export class Journal {
       this.auditLog.restoreHead(head);
       throw error;
     }
+    this.afterCommit();
     for (const event of pending) this.events.emit(event);
     return result;
   }
