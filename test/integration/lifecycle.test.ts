@@ -1,7 +1,7 @@
 /** The whole headless lifecycle, driven through the real CLI as an agent would. */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { existsSync, statSync } from 'node:fs';
+import { chownSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestStore, startedStore } from '../helpers/store.js';
 
@@ -40,12 +40,36 @@ describe('init', () => {
   });
 });
 
+test('serve refuses a data dir owned by another user', { skip: process.getuid?.() !== 0 && 'needs root to chown' }, async () => {
+  const store = new TestStore();
+  try {
+    await store.init();
+    chownSync(store.home, 65534, 65534);
+    const result = await store.cli(['serve', '--foreground', '--passphrase-file', store.passphraseFile]);
+    assert.equal(result.code, 1);
+    assert.equal(result.json.error.code, 'UNSAFE_PERMISSIONS');
+    assert.match(result.json.error.message, /owned by uid 65534/);
+    assert.equal(existsSync(store.socket), false);
+  } finally {
+    chownSync(store.home, 0, 0);
+    await store.cleanup();
+  }
+});
+
 describe('daemon and CLI lifecycle', () => {
   let store: TestStore;
   before(async () => {
     store = await startedStore();
   });
   after(() => store.cleanup());
+
+  test('every file in the data dir (db, WAL, shm, config, identity, socket) is 0600', async () => {
+    await store.admin(['add', 'perm_probe'], { input: 'x' });
+    const files = readdirSync(store.home);
+    for (const name of ['state.db', 'state.db-wal', 'state.db-shm', 'config.json', 'identity.age', 'daemon.sock']) assert.ok(files.includes(name), name);
+    for (const name of files) assert.equal(statSync(join(store.home, name)).mode & 0o777, 0o600, name);
+    await store.admin(['rm', 'perm_probe']);
+  });
 
   test('socket is 0600 and a CLI with no daemon exits 69 with a hint', async () => {
     assert.equal(statSync(store.socket).mode & 0o777, 0o600);
