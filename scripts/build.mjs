@@ -22,8 +22,9 @@ await Promise.all([
     entryPoints: { daemon: 'electron/daemon/index.ts', 'audit-verify-worker': 'electron/daemon/audit-verify-worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
-    external: ['better-sqlite3'],
-    // age-encryption and zod are ESM; better-sqlite3 is CommonJS and stays a runtime dependency.
+    external: ['better-sqlite3', 'agent-secrets-peercred'],
+    // age-encryption and zod are ESM; the native addons (better-sqlite3, peer credentials) stay
+    // runtime dependencies, loaded through this require.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   }),
 ]);

@@ -42,7 +42,10 @@ export function createDispatch(core: Core, handlers: Handlers, authorizeClient: 
       try {
         await checkAdminProof(core.options.passphraseVerifier, caller.proof);
       } catch (error) {
-        core.journal.run((tx) => tx.audit({ action: 'admin.denied', outcome: 'denied', detail: { method, reason: (error as DaemonError).code } }));
+        const who = caller.identity?.() ?? null;
+        core.journal.run((tx) =>
+          tx.audit({ action: 'admin.denied', outcome: 'denied', pid: who?.pid ?? null, detail: { method, reason: (error as DaemonError).code, launcher: who?.launcher_key ?? null } }),
+        );
         throw error;
       }
     }

@@ -51,7 +51,7 @@ export function createHandlers(core: Core): Handlers {
         return { name: p.name, revoked_leases: revoked.length };
       }),
 
-    'lease.grant': (p) => core.leases.grant(p),
+    'lease.grant': (p, caller) => core.leases.grant({ ...p, verified: caller.identity?.() ?? null }),
     'lease.list': (p) => ({ leases: core.leases.list(p) }),
     'lease.renew': (p) => core.leases.renew(p.lease_id, p.ttl),
     'lease.revoke': (p) => {

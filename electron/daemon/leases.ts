@@ -12,6 +12,7 @@ import type { Journal, Tx } from './journal.js';
 import { newLeaseId } from './lease-ids.js';
 import { type SecretsStore, secretNotFound } from './secrets-store.js';
 import { createLogger } from './logger.js';
+import type { VerifiedIdentity } from './peer-identity.js';
 
 const log = createLogger('leases');
 
@@ -28,6 +29,7 @@ interface LeaseRow {
 interface PendingGrant {
   lease: LeaseRow;
   ttlMs: number;
+  request: GrantRequest;
   resolve: () => void;
   reject: (error: unknown) => void;
 }
@@ -42,8 +44,11 @@ export interface LeaseLimits {
 export interface GrantRequest {
   secret_name: string;
   client_id: string;
+  /** Self-reported by the client; kept apart from what was verified. */
   client_pid?: number;
   ttl?: string;
+  /** What the daemon verified about the caller (null where it cannot). */
+  verified?: Pick<VerifiedIdentity, 'pid' | 'launcher_key'> | null;
 }
 
 function toInfo(row: LeaseRow): LeaseInfoT {
@@ -113,13 +118,13 @@ export class LeaseManager {
       lease_id: newLeaseId(createdAt),
       secret_name: request.secret_name,
       client_id: request.client_id,
-      client_pid: request.client_pid ?? null,
+      client_pid: request.verified?.pid ?? request.client_pid ?? null,
       created_at: createdAt,
       expires_at: createdAt + ttlMs,
       status: 'active',
     };
     await new Promise<void>((resolve, reject) => {
-      this.batch.push({ lease, ttlMs, resolve, reject });
+      this.batch.push({ lease, ttlMs, request, resolve, reject });
       if (this.batch.length === 1) setImmediate(() => this.commitBatch());
     });
     return {
@@ -153,10 +158,10 @@ export class LeaseManager {
           tx.audit({
             action: 'lease.granted',
             client_id: lease.client_id,
-            pid: lease.client_pid,
+            pid: item.request.verified?.pid ?? null,
             secret_name: lease.secret_name,
             lease_id: lease.lease_id,
-            detail: { ttl: formatDuration(item.ttlMs) },
+            detail: grantDetail(item),
           });
           tx.emit('lease.granted', { lease: toInfo(lease) });
         }
@@ -270,6 +275,14 @@ export class LeaseManager {
     const next = this.nextExpiry.get() as number | null;
     if (next !== null) this.armTimer(next);
   }
+}
+
+/** The audit detail of a grant: verified launcher, and a self-reported pid only when it disagrees. */
+function grantDetail({ ttlMs, request }: PendingGrant): Record<string, unknown> {
+  const detail: Record<string, unknown> = { ttl: formatDuration(ttlMs) };
+  if (request.verified) detail.launcher = request.verified.launcher_key;
+  if (request.client_pid !== undefined && request.client_pid !== request.verified?.pid) detail.reported_pid = request.client_pid;
+  return detail;
 }
 
 function leaseNotFound(leaseId: string): DaemonError {

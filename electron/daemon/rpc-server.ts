@@ -12,6 +12,7 @@ import type { Caller } from './caller.js';
 import type { Dispatch } from './dispatch.js';
 import type { EventBus } from './events.js';
 import { createLogger } from './logger.js';
+import { type PeerCredentials, type VerifiedIdentity, describePeer, peerCredentialsOf } from './peer-identity.js';
 
 const log = createLogger('rpc');
 
@@ -69,11 +70,14 @@ class Connection {
   private unsubscribe: (() => void) | null = null;
   private closed = false;
 
+  private identity: VerifiedIdentity | null | undefined;
+
   constructor(
     private readonly socket: Socket,
     private readonly dispatch: Dispatch,
     private readonly events: EventBus,
     private readonly limits: ServerLimits,
+    private readonly peer: PeerCredentials | null,
     private readonly onClose: () => void,
   ) {
     socket.setNoDelay(true);
@@ -131,6 +135,7 @@ class Connection {
     const caller: Caller = {
       transport: 'socket',
       proof: request.auth?.passphrase === undefined ? undefined : { passphrase: String(request.auth.passphrase) },
+      identity: () => (this.identity ??= this.peer === null ? null : describePeer(this.peer)),
       subscribe: () => this.subscribe(),
     };
     this.inFlight++;
@@ -199,15 +204,22 @@ export class RpcServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
 
-  constructor(dispatch: Dispatch, events: EventBus, limits: ServerLimits) {
+  /** `ownUid`: the only user whose processes may connect (the daemon's own). */
+  constructor(dispatch: Dispatch, events: EventBus, limits: ServerLimits, ownUid = process.getuid?.() ?? -1) {
     this.server = createServer((socket) => {
-      if (this.connections.size >= limits.maxConnections) {
-        const error = new DaemonError('TOO_MANY_CONNECTIONS', `the daemon is serving its maximum of ${limits.maxConnections} connections`, 'retry shortly');
+      const refuse = (error: DaemonError) => {
         socket.on('error', () => socket.destroy());
         socket.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: toRpcError(error) }) + '\n');
-        return;
+      };
+      if (this.connections.size >= limits.maxConnections) {
+        return refuse(new DaemonError('TOO_MANY_CONNECTIONS', `the daemon is serving its maximum of ${limits.maxConnections} connections`, 'retry shortly'));
       }
-      const connection: Connection = new Connection(socket, dispatch, events, limits, () => this.connections.delete(connection));
+      const peer = peerCredentialsOf(socket);
+      if (peer !== null && peer.uid !== ownUid) {
+        log.warn('refused a connection from another user', { uid: peer.uid, pid: peer.pid });
+        return refuse(new DaemonError('DENIED', `connections from other users are refused (uid ${peer.uid})`, 'run the secrets CLI as the user who runs the daemon'));
+      }
+      const connection: Connection = new Connection(socket, dispatch, events, limits, peer, () => this.connections.delete(connection));
       this.connections.add(connection);
     });
   }

@@ -1,0 +1,60 @@
+/**
+ * What the kernel says about a process and its ancestors (Linux /proc): executable, working
+ * directory, command line, parent. Read when a client connects, while it waits for its answer.
+ */
+import { readFileSync, readlinkSync } from 'node:fs';
+
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  /** Kernel's short name (comm). */
+  name: string;
+  /** Absolute path of the executable, or null when it cannot be read. */
+  exe: string | null;
+  cwd: string | null;
+  argv: string[];
+}
+
+const MAX_DEPTH = 16;
+const MAX_ARGV_BYTES = 8192;
+
+function readOrNull<T>(read: () => T): T | null {
+  try {
+    return read();
+  } catch {
+    return null;
+  }
+}
+
+/** null when the process is gone (or /proc is not there). */
+export function processInfo(pid: number, proc = '/proc'): ProcessInfo | null {
+  const stat = readOrNull(() => readFileSync(`${proc}/${pid}/stat`, 'utf8'));
+  if (stat === null) return null;
+  // The name is in parentheses and may itself contain spaces or parentheses: split at the last ')'.
+  const close = stat.lastIndexOf(')');
+  const name = stat.slice(stat.indexOf('(') + 1, close);
+  const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+  const cmdline = readOrNull(() => readFileSync(`${proc}/${pid}/cmdline`)) ?? Buffer.alloc(0);
+  const argv = cmdline.subarray(0, MAX_ARGV_BYTES).toString('utf8').split('\0');
+  if (argv.at(-1) === '') argv.pop();
+  return {
+    pid,
+    ppid,
+    name,
+    exe: readOrNull(() => readlinkSync(`${proc}/${pid}/exe`)),
+    cwd: readOrNull(() => readlinkSync(`${proc}/${pid}/cwd`)),
+    argv,
+  };
+}
+
+/** The process and its ancestors, nearest first, up to (not including) pid 1. */
+export function processChain(pid: number, proc = '/proc'): ProcessInfo[] {
+  const chain: ProcessInfo[] = [];
+  for (let current = pid; current > 1 && chain.length < MAX_DEPTH; ) {
+    const info = processInfo(current, proc);
+    if (info === null) break;
+    chain.push(info);
+    current = info.ppid;
+  }
+  return chain;
+}
