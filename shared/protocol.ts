@@ -13,6 +13,7 @@ const secretName = z.string().regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE);
 const clientId = z.string().regex(CLIENT_ID_PATTERN, CLIENT_ID_RULE);
 const leaseId = z.string().max(100).regex(LEASE_ID_PATTERN, 'lease ids look like L-xxxxxxxxxxxx');
 const duration = z.string().min(1).max(64);
+const requestId = z.string().max(100).regex(/^R-[a-z0-9]{4,40}$/, 'request ids look like R-xxxxxxxx');
 const isoTime = z.string();
 const secretValue = z
   .string()
@@ -55,6 +56,46 @@ export const LeaseGranted = z.object({
   expires_at: isoTime,
 });
 
+/** What the daemon verified about a caller; approvals are bound to `launcher`. */
+export const VerifiedCaller = z.object({
+  uid: z.number().int(),
+  pid: z.number().int(),
+  exe: z.string().nullable(),
+  cwd: z.string().nullable(),
+  argv: z.array(z.string()),
+  parents: z.array(z.object({ pid: z.number().int(), exe: z.string().nullable(), argv: z.array(z.string()) })),
+  launcher: z.string(),
+});
+
+export const ApprovalRequest = z.object({
+  request_id: z.string(),
+  client_id: z.string(),
+  secret_names: z.array(z.string()),
+  ttl: z.string(),
+  /** Why a person is asked: a new client, or a known client id from another launcher. */
+  reason: z.string(),
+  /** Verified by the daemon (kernel and /proc), unlike client_id and reported_pid. */
+  verified: VerifiedCaller.nullable(),
+  reported_pid: z.number().int().nullable(),
+  created_at: isoTime,
+  expires_at: isoTime,
+});
+
+export const ClientGrant = z.object({
+  grant_id: z.string(),
+  client_id: z.string(),
+  /** null: any launcher. */
+  launcher: z.string().nullable(),
+  /** null: all secrets. */
+  secrets: z.array(z.string()).nullable(),
+  max_ttl: z.string().nullable(),
+  created_at: isoTime,
+  /** null: until revoked. */
+  expires_at: isoTime.nullable(),
+  source: z.enum(['approval', 'pre-approval', 'config']),
+  active: z.boolean(),
+});
+
 export const AuditEntry = z.object({
   id: z.number().int(),
   at: isoTime,
@@ -86,7 +127,7 @@ export const Status = z.object({
   locked: z.boolean(),
   killswitch: z.object({ engaged: z.boolean() }),
   heartbeat: z.object({ enabled: z.boolean() }),
-  approvals: z.object({ mode: z.enum(['all-approved']) }),
+  approvals: z.object({ policy: z.enum(['prompt', 'preapproved']), pending: z.number().int(), timeout: z.string() }),
   counts: z.object({ secrets: z.number().int(), active_leases: z.number().int(), audit_entries: z.number().int() }),
   limits: z.object({ default_lease_ttl: z.string(), max_lease_ttl: z.string() }),
   warnings: z.array(z.string()),
@@ -168,6 +209,39 @@ export const METHODS = {
   ),
   'audit.verify': method('agent', empty, AuditVerifyResult, 'check the HMAC chain'),
   'events.subscribe': method('agent', empty, z.object({ subscribed: z.literal(true) }), 'stream events as notifications'),
+
+  'requests.list': method('agent', empty, z.object({ requests: z.array(ApprovalRequest) }), 'pending approval requests'),
+  'requests.approve': method(
+    'admin',
+    z
+      .object({
+        request_id: requestId,
+        /** Omitted: allow once (this lease only). A duration, or "forever" until revoked. */
+        for: z.string().min(1).max(64).optional(),
+        scope: z.enum(['secret', 'all']).optional(),
+        max_ttl: duration.optional(),
+      })
+      .strict(),
+    z.object({ request: ApprovalRequest, grant: ClientGrant.nullable() }),
+    'approve a pending request',
+  ),
+  'requests.deny': method('admin', z.object({ request_id: requestId }).strict(), z.object({ request: ApprovalRequest }), 'deny a pending request'),
+  'clients.list': method('agent', empty, z.object({ grants: z.array(ClientGrant) }), 'approved clients and their grants'),
+  'clients.allow': method(
+    'admin',
+    z
+      .object({
+        client_id: clientId,
+        launcher: z.string().min(1).max(4096).optional(),
+        secrets: z.array(secretName).min(1).max(1000).optional(),
+        for: z.string().min(1).max(64).optional(),
+        max_ttl: duration.optional(),
+      })
+      .strict(),
+    z.object({ grant: ClientGrant }),
+    'pre-approve a client for unattended use',
+  ),
+  'clients.forget': method('admin', z.object({ client_id: clientId }).strict(), z.object({ client_id: z.string(), revoked_grants: z.number().int() }), 'revoke every grant of a client'),
 } as const;
 
 export type Methods = typeof METHODS;
@@ -181,6 +255,9 @@ export type LeaseInfoT = z.infer<typeof LeaseInfo>;
 export type LeaseGrantedT = z.infer<typeof LeaseGranted>;
 export type AuditEntryT = z.infer<typeof AuditEntry>;
 export type StatusT = z.infer<typeof Status>;
+export type ApprovalRequestT = z.infer<typeof ApprovalRequest>;
+export type ClientGrantT = z.infer<typeof ClientGrant>;
+export type VerifiedCallerT = z.infer<typeof VerifiedCaller>;
 
 /** Proof of a person for admin methods, carried beside (never inside) the params. */
 export interface AdminProof {
@@ -195,6 +272,9 @@ export const EVENT_TYPES = [
   'secret.changed',
   'audit.appended',
   'daemon.stopping',
+  'approval.requested',
+  'approval.decided',
+  'client.changed',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -204,5 +284,4 @@ export interface DaemonEvent {
   data: Record<string, unknown>;
 }
 
-/** The JSON-RPC notification method that carries events to subscribers. */
-export const EVENT_NOTIFICATION = 'event';
+export { APPROVAL_PENDING_NOTIFICATION, EVENT_NOTIFICATION } from './notifications.js';

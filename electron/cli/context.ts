@@ -18,6 +18,8 @@ export interface CommandContext {
   socketPath: string;
   /** One request on a fresh connection. */
   call<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
+  /** The same, handing notifications sent before the answer to `onNotification`. */
+  callWithNotifications<M extends MethodName>(method: M, params: ParamsOf<M>, onNotification: (method: string, params: Record<string, unknown>) => void): Promise<ResultOf<M>>;
   /**
    * An admin request: proves a person with --passphrase-file, or, when the daemon asks for proof and a
    * terminal is there, with the passphrase typed at a hidden prompt.
@@ -29,8 +31,14 @@ export function createContext(command: string, positionals: string[], values: Va
   const dataDir = defaultDataDir(env, process.platform, homedir());
   const socketPath = defaultSocketPath(dataDir, env, process.platform);
 
-  async function request<M extends MethodName>(method: M, params: ParamsOf<M>, auth?: AdminProof): Promise<ResultOf<M>> {
+  async function request<M extends MethodName>(
+    method: M,
+    params: ParamsOf<M>,
+    auth?: AdminProof,
+    onNotification?: (method: string, params: Record<string, unknown>) => void,
+  ): Promise<ResultOf<M>> {
     const client = await RpcClient.connect(socketPath);
+    client.onNotification = onNotification ?? null;
     try {
       return await client.call(method, params, auth);
     } finally {
@@ -46,6 +54,7 @@ export function createContext(command: string, positionals: string[], values: Va
     dataDir,
     socketPath,
     call: (method, params) => request(method, params),
+    callWithNotifications: (method, params, onNotification) => request(method, params, undefined, onNotification),
     async adminCall(method, params) {
       const file = values['passphrase-file'] as string | undefined;
       if (file !== undefined) return request(method, params, { passphrase: (await obtainPassphrase(file))! });

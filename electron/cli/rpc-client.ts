@@ -4,7 +4,8 @@
  */
 import { type Socket, createConnection } from 'node:net';
 import { DaemonError, type ErrorShape, isErrorCode } from '../../shared/errors.js';
-import type { MethodName, ParamsOf, ResultOf, DaemonEvent, AdminProof } from '../../shared/protocol.js';
+import type { AdminProof, DaemonEvent, MethodName, ParamsOf, ResultOf } from '../../shared/protocol.js';
+import { EVENT_NOTIFICATION } from '../../shared/notifications.js';
 import type { RpcErrorObject } from '../../shared/jsonrpc.js';
 import { socketPathProblem } from '../../shared/locations.js';
 
@@ -28,6 +29,8 @@ export class RpcClient {
   private buffer = '';
   private closedError: Error | null = null;
   onEvent: ((event: DaemonEvent) => void) | null = null;
+  /** Notifications other than events (e.g. that a lease waits for approval). */
+  onNotification: ((method: string, params: Record<string, unknown>) => void) | null = null;
   onClose: (() => void) | null = null;
 
   private constructor(private readonly socket: Socket) {
@@ -85,9 +88,10 @@ export class RpcClient {
     }
   }
 
-  private onMessage(message: { id?: number | null; result?: unknown; error?: RpcErrorObject; method?: string; params?: DaemonEvent }): void {
+  private onMessage(message: { id?: number | null; result?: unknown; error?: RpcErrorObject; method?: string; params?: Record<string, unknown> }): void {
     if (message.method !== undefined) {
-      if (message.params) this.onEvent?.(message.params);
+      if (message.method === EVENT_NOTIFICATION) this.onEvent?.(message.params as unknown as DaemonEvent);
+      else this.onNotification?.(message.method, message.params ?? {});
       return;
     }
     const pending = message.id == null ? undefined : this.pending.get(message.id);

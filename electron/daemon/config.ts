@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DaemonError } from '../../shared/errors.js';
 import { tryParseDuration } from '../../shared/durations.js';
+import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, SECRET_NAME_PATTERN, SECRET_NAME_RULE } from '../../shared/names.js';
 
 const duration = (fallback: string) =>
   z
@@ -33,6 +34,30 @@ const ConfigSchema = z
       })
       .strict()
       .prefault({}),
+    /**
+     * Who may lease without asking a person. `prompt` (default): every new client is asked about.
+     * `preapproved`: the clients listed are allowed without a prompt (machines with nobody present);
+     * everyone else is still asked.
+     */
+    approvals: z
+      .object({
+        policy: z.enum(['prompt', 'preapproved']).default('prompt'),
+        preapproved: z
+          .array(
+            z
+              .object({
+                client_id: z.string().regex(CLIENT_ID_PATTERN, CLIENT_ID_RULE),
+                launcher: z.string().min(1).optional(),
+                secrets: z.array(z.string().regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE)).min(1).optional(),
+              })
+              .strict(),
+          )
+          .default([]),
+        deny_cooldown: duration('60s'),
+        max_pending_per_client: z.number().int().min(1).max(100).default(5),
+      })
+      .strict()
+      .prefault({}),
     /** Socket server limits; the defaults suit a desktop, tests shorten the timeouts. */
     server: z
       .object({
@@ -46,6 +71,9 @@ const ConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.approvals.policy === 'prompt' && config.approvals.preapproved.length > 0) {
+      ctx.addIssue({ code: 'custom', path: ['approvals', 'preapproved'], message: 'is only used with "policy": "preapproved"' });
+    }
     if (tryParseDuration(config.default_lease_ttl)! > tryParseDuration(config.max_lease_ttl)!) {
       ctx.addIssue({ code: 'custom', path: ['default_lease_ttl'], message: 'must not exceed max_lease_ttl' });
     }
@@ -60,6 +88,7 @@ export interface Config {
   maxLeaseTtlMs: number;
   approvalTimeoutMs: number;
   rotationTimeoutMs: number;
+  denyCooldownMs: number;
   server: { maxConnections: number; maxFrameBytes: number; idleTimeoutMs: number; frameTimeoutMs: number };
 }
 
@@ -81,6 +110,7 @@ export function parseConfig(raw: unknown, source = 'config.json'): Config {
     maxLeaseTtlMs: ms(file.max_lease_ttl),
     approvalTimeoutMs: ms(file.approval_timeout),
     rotationTimeoutMs: ms(file.rotation_timeout),
+    denyCooldownMs: ms(file.approvals.deny_cooldown),
     server: {
       maxConnections: file.server.max_connections,
       maxFrameBytes: file.server.max_frame_bytes,

@@ -4,6 +4,7 @@
  * `electron`, so it runs under plain Node too.
  */
 import { join } from 'node:path';
+import { ApprovalBroker } from './approvals.js';
 import { AuditLog } from './audit.js';
 import { deriveAuditKey } from './audit-chain.js';
 import { type VerifyResult, verifyAuditChainParallel } from './audit-verify.js';
@@ -13,6 +14,7 @@ import type { Config } from './config.js';
 import { type Db, openDb } from './db.js';
 import { EventBus } from './events.js';
 import type { UnlockedIdentity } from './identity.js';
+import { type GrantInput, GrantStore } from './grants.js';
 import { Journal } from './journal.js';
 import { LeaseManager } from './leases.js';
 import { type PassphraseVerifier } from './passphrase-verifier.js';
@@ -37,6 +39,8 @@ export class Core {
   readonly journal: Journal;
   readonly secrets: SecretsStore;
   readonly leases: LeaseManager;
+  readonly grants: GrantStore;
+  readonly approvals: ApprovalBroker;
   readonly clock: Clock;
   readonly startedAt: number;
   readonly dbPath: string;
@@ -56,6 +60,12 @@ export class Core {
     this.journal = new Journal(this.db, this.audit, this.events, now, () => this.checkpointer.noteCommit());
     this.cipher = new ValueCipher(options.identity.identity, options.identity.recipient);
     this.secrets = new SecretsStore(this.db, this.journal, this.cipher, now);
+    this.grants = new GrantStore(this.db, this.journal, this.clock, configuredGrants(options.config));
+    this.approvals = new ApprovalBroker(this.db, this.grants, this.journal, this.clock, {
+      timeoutMs: options.config.approvalTimeoutMs,
+      denyCooldownMs: options.config.denyCooldownMs,
+      maxPendingPerClient: options.config.file.approvals.max_pending_per_client,
+    });
     this.leases = new LeaseManager(
       this.db,
       this.journal,
@@ -75,9 +85,17 @@ export class Core {
 
   /** Commits what is pending, stops the checkpoint worker, closes the database. */
   async close(): Promise<void> {
+    this.approvals.close();
     this.leases.stop();
     this.cipher.clear();
     await this.checkpointer.stop();
     this.db.close();
   }
+}
+
+/** The pre-approved clients of config.json, when its policy is "preapproved". */
+function configuredGrants(config: Config): GrantInput[] {
+  const { policy, preapproved } = config.file.approvals;
+  if (policy !== 'preapproved') return [];
+  return preapproved.map((p) => ({ client_id: p.client_id, launcher: p.launcher ?? null, secrets: p.secrets ?? null, max_ttl_ms: null, expires_at: null, source: 'config' as const }));
 }

@@ -47,6 +47,14 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const core = new Core({ dataDir: options.dataDir, socketPath: options.socketPath, config, identity, passphraseVerifier, clock: options.clock });
   const closedAtStart = core.leases.start();
   core.journal.run((tx) => tx.audit({ action: 'daemon.started', detail: { version: VERSION, pid: process.pid, closed_expired_leases: closedAtStart } }));
+  for (const grant of core.grants.list().filter((g) => g.active && g.source !== 'approval')) {
+    log.warn('AUTO-APPROVE: this client leases without asking a person', {
+      client_id: grant.client_id,
+      launcher: grant.launcher ?? 'any launcher',
+      secrets: grant.secrets ?? 'all secrets',
+      source: grant.source,
+    });
+  }
   if (identity.protection === 'insecure-keyfile') {
     log.warn('the identity is a plaintext key file: admin actions are open to any local process, including agents');
   }

@@ -35,6 +35,28 @@ CREATE INDEX IF NOT EXISTS leases_active_client ON leases (client_id) WHERE stat
 
 -- The audit log. \`entry\` is the record itself (canonical JSON) and the only thing the HMAC chain
 -- covers and queries return; the generated columns are views of it for the indexes, never stored.
+-- Standing permissions of a client (approved by a person, or pre-approved with \`clients allow\`).
+CREATE TABLE IF NOT EXISTS grants (
+  grant_id TEXT PRIMARY KEY,
+  client_id TEXT NOT NULL,
+  launcher TEXT,
+  secrets TEXT,
+  max_ttl_ms INTEGER,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER,
+  source TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS grants_by_client ON grants (client_id) WHERE revoked_at IS NULL;
+
+-- After a deny, the same client and launcher are refused without asking until \`until\`.
+CREATE TABLE IF NOT EXISTS denials (
+  client_id TEXT NOT NULL,
+  launcher TEXT NOT NULL,
+  until INTEGER NOT NULL,
+  PRIMARY KEY (client_id, launcher)
+);
+
 CREATE TABLE IF NOT EXISTS audit (
   id INTEGER PRIMARY KEY,
   entry TEXT NOT NULL,

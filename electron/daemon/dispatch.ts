@@ -3,18 +3,28 @@
  * params, authorise the caller (admin proof, then the client-approval hook) and run the handler.
  */
 import { DaemonError } from '../../shared/errors.js';
-import { METHODS, type MethodName } from '../../shared/protocol.js';
+import { METHODS, type MethodName, type ValidParams } from '../../shared/protocol.js';
 import type { Caller } from './caller.js';
 import type { Core } from './core.js';
 import { checkAdminProof } from './admin-gate.js';
 import type { Handler, Handlers } from './handlers.js';
 
-/**
- * Decides whether a client may make this request. Until approvals exist every client is approved;
- * the approval flow plugs in here, not in the CLI.
- */
+/** Decides whether a client may make this request (after params are valid and admin proof checked). */
 export type ClientAuthorizer = (caller: Caller, method: MethodName, params: unknown) => Promise<void>;
-export const approveEveryClient: ClientAuthorizer = async () => {};
+
+/**
+ * A lease needs a grant, or a person's decision. The TTL and the secret are checked first: nobody
+ * should be asked about a request that would fail anyway.
+ */
+export function leaseApprovals(core: Core): ClientAuthorizer {
+  return async (caller, method, params) => {
+    if (method !== 'lease.grant') return;
+    const p = params as ValidParams<'lease.grant'>;
+    const ttlMs = core.leases.ttlMs(p.ttl);
+    core.secrets.require(p.secret_name);
+    await core.approvals.authorize(caller, { client_id: p.client_id, secret_name: p.secret_name, ttlMs, reported_pid: p.client_pid ?? null });
+  };
+}
 
 export type Dispatch = (caller: Caller, method: string, params: unknown) => Promise<unknown>;
 
@@ -28,7 +38,7 @@ function describeIssue(issue: { path: PropertyKey[]; message: string; code: stri
   return field ? `${field}: ${detail}` : detail;
 }
 
-export function createDispatch(core: Core, handlers: Handlers, authorizeClient: ClientAuthorizer = approveEveryClient): Dispatch {
+export function createDispatch(core: Core, handlers: Handlers, authorizeClient: ClientAuthorizer = leaseApprovals(core)): Dispatch {
   return async (caller, method, rawParams) => {
     if (!isMethod(method)) {
       throw new DaemonError('METHOD_NOT_FOUND', `unknown method ${JSON.stringify(String(method).slice(0, 60))}`, 'update the CLI to match the daemon, or see: secrets --help');

@@ -22,7 +22,9 @@ export function createHandlers(core: Core): Handlers {
       if (protection === 'insecure-keyfile') {
         warnings.push('the identity is a plaintext key file (--insecure-keyfile): admin actions are open to any local process, so an agent can approve itself');
       }
-      warnings.push('approvals are not enforced yet: every client is treated as approved');
+      if (core.config.file.approvals.policy === 'preapproved') {
+        warnings.push(`approval policy "preapproved": ${core.config.file.approvals.preapproved.length} client(s) from config.json lease without asking`);
+      }
       return {
         version: VERSION,
         pid: process.pid,
@@ -34,7 +36,7 @@ export function createHandlers(core: Core): Handlers {
         locked: false,
         killswitch: { engaged: false },
         heartbeat: { enabled: false },
-        approvals: { mode: 'all-approved' as const },
+        approvals: { policy: core.config.file.approvals.policy, pending: core.approvals.pendingCount, timeout: formatDuration(core.config.approvalTimeoutMs) },
         counts: { secrets: core.secrets.count(), active_leases: core.leases.activeCount(), audit_entries: core.audit.count() },
         limits: { default_lease_ttl: formatDuration(core.config.defaultLeaseTtlMs), max_lease_ttl: formatDuration(core.config.maxLeaseTtlMs) },
         warnings,
@@ -78,10 +80,32 @@ export function createHandlers(core: Core): Handlers {
     }),
     'audit.verify': () => core.verifyAudit(),
 
+    'requests.list': () => ({ requests: core.approvals.list() }),
+    'requests.approve': (p, caller) => core.approvals.approve(p.request_id, p, decidedBy(core, caller)),
+    'requests.deny': (p, caller) => ({ request: core.approvals.deny(p.request_id, decidedBy(core, caller)) }),
+    'clients.list': () => ({ grants: core.grants.list() }),
+    'clients.allow': (p) => ({
+      grant: core.grants.add({
+        client_id: p.client_id,
+        launcher: p.launcher ?? null,
+        secrets: p.secrets ?? null,
+        max_ttl_ms: p.max_ttl === undefined ? null : parseDuration(p.max_ttl, '--max-ttl', TEN_YEARS_MS),
+        expires_at: p.for === undefined || p.for === 'forever' ? null : core.clock.now() + parseDuration(p.for, '--for', TEN_YEARS_MS, 60_000),
+        source: 'pre-approval',
+      }),
+    }),
+    'clients.forget': (p) => ({ client_id: p.client_id, revoked_grants: core.grants.forget(p.client_id) }),
+
     'events.subscribe': (_p, caller) => {
       if (!caller.subscribe) throw new DaemonError('INVALID_REQUEST', 'this transport cannot stream events');
       caller.subscribe();
       return { subscribed: true as const };
     },
   };
+}
+
+/** How the person deciding proved presence, for the audit log. */
+function decidedBy(core: Core, caller: Caller): string {
+  if (core.options.passphraseVerifier === null) return 'unproven (insecure keyfile)';
+  return caller.proof?.passphrase !== undefined ? 'passphrase' : caller.transport;
 }

@@ -137,6 +137,7 @@ class Connection {
       proof: request.auth?.passphrase === undefined ? undefined : { passphrase: String(request.auth.passphrase) },
       identity: () => (this.identity ??= this.peer === null ? null : describePeer(this.peer)),
       subscribe: () => this.subscribe(),
+      notify: (method, params) => this.send({ jsonrpc: '2.0', method, params }),
     };
     this.inFlight++;
     try {

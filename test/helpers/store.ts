@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { RpcClient } from '../../electron/cli/rpc-client.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const CLI = join(REPO, 'bin', 'secrets');
@@ -63,16 +64,43 @@ export interface DaemonProcess {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
+/**
+ * Stands in for the person at the tray: approves every request for its client, for all secrets,
+ * until revoked — so tests about other things can lease with any client id through the real
+ * approval flow. Tests about approvals turn it off (`autoApprove: false`).
+ */
+async function startApprover(socket: string, passphrase: string | undefined): Promise<() => void> {
+  const client = await RpcClient.connect(socket);
+  client.onEvent = (event) => {
+    if (event.type !== 'approval.requested') return;
+    const { request_id } = event.data.request as { request_id: string };
+    client.call('requests.approve', { request_id, for: 'forever', scope: 'all' }, passphrase === undefined ? undefined : { passphrase }).catch(() => {});
+  };
+  await client.call('events.subscribe', {});
+  return () => client.close();
+}
+
+export interface StoreOptions {
+  insecure?: boolean;
+  config?: object;
+  /** Approve every approval request automatically (default true). */
+  autoApprove?: boolean;
+}
+
 export class TestStore {
   readonly home: string;
-  readonly socket: string;
   readonly passphraseFile: string;
   readonly env: Record<string, string>;
   daemon: DaemonProcess | null = null;
+  private stopApprover: (() => void) | null = null;
 
-  constructor(readonly options: { insecure?: boolean; config?: object } = {}) {
+  /** The daemon's socket: AGENT_SECRETS_SOCKET when a test sets it, else the default. */
+  get socket(): string {
+    return this.env.AGENT_SECRETS_SOCKET ?? join(this.home, 'daemon.sock');
+  }
+
+  constructor(readonly options: StoreOptions = {}) {
     this.home = mkdtempSync(join(tmpdir(), 'as-'));
-    this.socket = join(this.home, 'daemon.sock');
     this.passphraseFile = join(this.home, '..', `${this.home.split('/').pop()}.pass`);
     writeFileSync(this.passphraseFile, PASSPHRASE + '\n', { mode: 0o600 });
     this.env = { AGENT_SECRETS_HOME: this.home, AGENT_SECRETS_LOG_LEVEL: 'warn' };
@@ -107,6 +135,8 @@ export class TestStore {
       child,
       stderr: () => stderr,
       stop: async (signal = 'SIGTERM') => {
+        this.stopApprover?.();
+        this.stopApprover = null;
         if (child.exitCode === null && child.signalCode === null) child.kill(signal);
         const code = await exited;
         if (this.daemon === daemon) this.daemon = null;
@@ -120,7 +150,11 @@ export class TestStore {
         if (stdout.includes('\n')) {
           clearTimeout(timer);
           this.daemon = daemon;
-          resolvePromise(daemon);
+          if (this.options.autoApprove === false) return resolvePromise(daemon);
+          startApprover(extraEnv.AGENT_SECRETS_SOCKET ?? this.socket, this.options.insecure ? undefined : PASSPHRASE).then((stop) => {
+            this.stopApprover = stop;
+            resolvePromise(daemon);
+          }, reject);
         }
       });
       void exited.then((code) => {
@@ -138,7 +172,7 @@ export class TestStore {
 }
 
 /** A store with a running daemon, for the common case. */
-export async function startedStore(options: { insecure?: boolean; config?: object } = {}): Promise<TestStore> {
+export async function startedStore(options: StoreOptions = {}): Promise<TestStore> {
   const store = new TestStore(options);
   await store.init();
   await store.start();

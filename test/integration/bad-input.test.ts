@@ -16,6 +16,7 @@ const IDLE_MS = 2000;
 const FRAME_MS = 1000;
 const MAX_FRAME = 65536;
 const SERVER = { idle_timeout: '2s', frame_timeout: '1s', max_frame_bytes: MAX_FRAME, max_connections: 2000 };
+const PREAPPROVED = { policy: 'preapproved', preapproved: [{ client_id: 'after-each' }, { client_id: 'nul' }] };
 
 const CANARY = 'canary_token';
 /** Exact bytes matter: quotes, backslash, tab, non-ASCII, no trailing newline. */
@@ -105,7 +106,8 @@ describe('bad input on the socket and the CLI', () => {
   let store: TestStore;
 
   before(async () => {
-    store = await startedStore({ config: { server: SERVER } });
+    // The canary checks lease over a raw socket, which must not see an approval notification first.
+    store = await startedStore({ config: { server: SERVER, approvals: PREAPPROVED } });
     const added = await store.admin(['add', CANARY], { input: CANARY_VALUE });
     assert.equal(added.code, 0, added.stderr);
     await assertNothingLost(store);
@@ -655,7 +657,7 @@ describe('max_connections set low (5)', () => {
   const held: RawClient[] = [];
 
   before(async () => {
-    store = await startedStore({ config: { server: { ...SERVER, idle_timeout: '30s', max_connections: 5 } } });
+    store = await startedStore({ config: { server: { ...SERVER, idle_timeout: '30s', max_connections: 5 }, approvals: PREAPPROVED }, autoApprove: false });
     const added = await store.admin(['add', CANARY], { input: CANARY_VALUE });
     assert.equal(added.code, 0, added.stderr);
   });

@@ -49,7 +49,8 @@ describe('SIGKILL in the middle of add/lease traffic', () => {
   before(async () => {
     // The insecure key file skips the per-request passphrase check (a deliberate scrypt), so the
     // daemon takes writes at full speed and the kill lands while many are in flight.
-    store = await startedStore({ insecure: true });
+    // The raw-socket writers lease without an approval round trip (their frames are read in order).
+    store = await startedStore({ insecure: true, config: { approvals: { policy: 'preapproved', preapproved: [0, 1, 2].map((w) => ({ client_id: `writer-${w}` })) } } });
     const added = await store.admin(['add', CANARY], { input: CANARY_VALUE });
     assert.equal(added.code, 0, added.stderr);
   });

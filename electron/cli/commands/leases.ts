@@ -1,6 +1,8 @@
 /** lease, leases, renew, revoke: what agents call. */
 import { DaemonError } from '../../../shared/errors.js';
-import type { LeaseInfoT } from '../../../shared/protocol.js';
+import type { ApprovalRequestT, LeaseInfoT } from '../../../shared/protocol.js';
+import { APPROVAL_PENDING_NOTIFICATION } from '../../../shared/notifications.js';
+import { describeRequest } from './approvals.js';
 import { CLIENT_ID_OPTION, type Command } from '../command.js';
 import { deriveClientId } from '../client-id.js';
 import { relative, table } from '../format.js';
@@ -19,17 +21,27 @@ export const lease: Command = {
   args: [1, 1],
   options: { ttl: { type: 'string' }, raw: { type: 'boolean' }, ...CLIENT_ID_OPTION },
   async run(ctx) {
-    const granted = await ctx.call('lease.grant', {
+    const granted = await ctx.callWithNotifications('lease.grant', {
       secret_name: ctx.positionals[0]!,
       ttl: ctx.values.ttl as string | undefined,
       client_id: (ctx.values['client-id'] as string | undefined) ?? deriveClientId(),
       client_pid: process.pid,
+    }, (method, params) => {
+      if (method === APPROVAL_PENDING_NOTIFICATION) tellPersonAboutPending(params.request as ApprovalRequestT);
     });
     if (ctx.values.json && !ctx.values.raw) return printSuccess('json', 'lease', granted, () => '');
     writeOut(granted.value);
     return 0;
   },
 };
+
+/** The lease waits for a person: say on stderr what is pending and how to decide. */
+function tellPersonAboutPending(request: ApprovalRequestT): void {
+  process.stderr.write(
+    `secrets: waiting for approval: ${describeRequest(request)}\n` +
+      `secrets: hint: the person who owns the store decides: secrets approve ${request.request_id} [--for 1h] [--scope all]  or  secrets deny ${request.request_id}\n`,
+  );
+}
 
 export const leases: Command = {
   name: 'leases',

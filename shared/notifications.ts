@@ -1,0 +1,7 @@
+/** JSON-RPC notification names (kept apart from the zod schemas so the CLI bundle stays small). */
+
+/** Carries events to subscribers (`events.subscribe`). */
+export const EVENT_NOTIFICATION = 'event';
+
+/** Sent to a client whose lease waits for a person's decision, before the final answer. */
+export const APPROVAL_PENDING_NOTIFICATION = 'approval.pending';
