@@ -3,7 +3,7 @@
  * processes. Every child and temp dir is registered so run.ts can remove them even on failure.
  */
 import { type ChildProcess, type SpawnOptions, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { waitForHealth } from './rpc.js';
@@ -11,6 +11,9 @@ import { waitForHealth } from './rpc.js';
 export const REPO = resolve(import.meta.dirname, '..');
 export const CLI = join(REPO, 'bin', 'secrets');
 export const PASSPHRASE = 'bench passphrase, not a real one';
+
+/** The client ids the benchmarks lease as: the cold CLI derives `node` from its parent. */
+export const BENCH_CLIENT_IDS = ['node', ...Array.from({ length: 64 }, (_, i) => `bench-client-${i}`)];
 
 const liveChildren = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
@@ -151,6 +154,11 @@ export class BenchStore {
   async init(workFactor: number | null = 10): Promise<void> {
     const result = await this.cli(['init', '--passphrase-file', this.passphraseFile, ...(workFactor === null ? [] : ['--scrypt-work-factor', String(workFactor)])]);
     if (result.code !== 0) throw new Error(`secrets init failed (${result.code}): ${result.stderr}`);
+    // Nobody is at the keyboard during a benchmark: its clients are pre-approved in config.json.
+    const configPath = join(this.home, 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8')) as Record<string, unknown>;
+    config.approvals = { policy: 'preapproved', preapproved: BENCH_CLIENT_IDS.map((client_id) => ({ client_id })) };
+    writeFileSync(configPath, JSON.stringify(config, null, 2));
   }
 
   async addSecret(name: string, value: string): Promise<void> {

@@ -7,6 +7,7 @@ import { METHODS, type MethodName, type ValidParams } from '../../shared/protoco
 import type { Caller } from './caller.js';
 import type { Core } from './core.js';
 import { checkAdminProof } from './admin-gate.js';
+import { secretNotFound } from './secrets-store.js';
 import type { Handler, Handlers } from './handlers.js';
 
 /** Decides whether a client may make this request (after params are valid and admin proof checked). */
@@ -21,7 +22,7 @@ export function leaseApprovals(core: Core): ClientAuthorizer {
     if (method !== 'lease.grant') return;
     const p = params as ValidParams<'lease.grant'>;
     const ttlMs = core.leases.ttlMs(p.ttl);
-    core.secrets.require(p.secret_name);
+    if (!core.secrets.exists(p.secret_name)) throw secretNotFound(p.secret_name);
     await core.approvals.authorize(caller, { client_id: p.client_id, secret_name: p.secret_name, ttlMs, reported_pid: p.client_pid ?? null });
   };
 }

@@ -58,7 +58,18 @@ export class GrantStore {
     return row.revoked_at === null && (row.expires_at === null || row.expires_at > now);
   }
 
+  /** Grants by client, read once and dropped on every change: every lease asks. */
+  private readonly cache = new Map<string, GrantRow[]>();
+
   private rowsFor(clientId: string): GrantRow[] {
+    const cached = this.cache.get(clientId);
+    if (cached) return cached;
+    const rows = this.readRows(clientId);
+    this.cache.set(clientId, rows);
+    return rows;
+  }
+
+  private readRows(clientId: string): GrantRow[] {
     const stored = (this.byClient.all(clientId) as StoredRow[]).map((r) => ({ ...r, secrets: r.secrets === null ? null : (JSON.parse(r.secrets) as string[]) }));
     const fromConfig = this.configured
       .filter((g) => g.client_id === clientId)
@@ -81,6 +92,7 @@ export class GrantStore {
   }
 
   addInTx(tx: Tx, input: GrantInput): ClientGrantT {
+    this.cache.delete(input.client_id);
     const row: GrantRow = { ...input, grant_id: newGrantId(), created_at: this.clock.now(), revoked_at: null };
     this.db
       .prepare('INSERT INTO grants (grant_id, client_id, launcher, secrets, max_ttl_ms, created_at, expires_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
@@ -97,6 +109,7 @@ export class GrantStore {
 
   /** Revokes every stored grant of the client; returns how many. */
   forget(clientId: string): number {
+    this.cache.delete(clientId);
     return this.journal.run((tx) => {
       const revoked = this.db.prepare('UPDATE grants SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL').run(this.clock.now(), clientId).changes;
       tx.audit({ action: 'client.forgotten', client_id: clientId, detail: { revoked_grants: revoked } });

@@ -16,7 +16,7 @@ const IDLE_MS = 2000;
 const FRAME_MS = 1000;
 const MAX_FRAME = 65536;
 const SERVER = { idle_timeout: '2s', frame_timeout: '1s', max_frame_bytes: MAX_FRAME, max_connections: 2000 };
-const PREAPPROVED = { policy: 'preapproved', preapproved: [{ client_id: 'after-each' }, { client_id: 'nul' }] };
+const PREAPPROVED = { policy: 'preapproved', preapproved: ['after-each', 'after-abuse', 'hostile', 'nul'].map((client_id) => ({ client_id })) };
 
 const CANARY = 'canary_token';
 /** Exact bytes matter: quotes, backslash, tab, non-ASCII, no trailing newline. */
