@@ -49,6 +49,18 @@ export function nextActionsOnSuccess(command: string, data: Data): NextAction[] 
         : [act('secrets audit --tail 20', 'read the latest entries')];
     case 'serve':
       return [act('secrets status', 'check the daemon')];
+    case 'requests':
+      return [
+        act('secrets approve REQUEST_ID --for 1h', 'allow the client for an hour (the store owner, with the passphrase)'),
+        act('secrets deny REQUEST_ID', 'deny the request (the store owner, with the passphrase)'),
+      ];
+    case 'approve':
+    case 'deny':
+    case 'clients allow':
+      return [act('secrets clients', 'list approved clients'), act('secrets requests', 'see what else is pending')];
+    case 'clients':
+    case 'clients forget':
+      return [act('secrets clients forget CLIENT_ID', 'revoke every grant of a client', true), act('secrets requests', 'pending approval requests')];
     default:
       return [act('secrets status', 'daemon state and counts'), act('secrets list', 'list secrets'), act('secrets leases', 'list active leases')];
   }
@@ -74,6 +86,10 @@ export function nextActionsOnError(code: ErrorCode): NextAction[] {
     case 'ADMIN_REQUIRED':
     case 'PASSPHRASE_INCORRECT':
       return [act('secrets status', 'see who can perform admin actions')];
+    case 'DENIED':
+      return [act('secrets requests', 'see what is waiting for a person'), act('secrets status', 'see the approval policy')];
+    case 'REQUEST_NOT_FOUND':
+      return [act('secrets requests', 'list pending requests (decided or expired ones are gone)')];
     case 'LOCKED':
     case 'KILLSWITCH_ENGAGED':
       return [act('secrets status', 'see why the store is locked')];

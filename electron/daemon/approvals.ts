@@ -6,12 +6,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DaemonError } from '../../shared/errors.js';
-import { formatDuration, parseDuration } from '../../shared/durations.js';
+import { formatDuration } from '../../shared/durations.js';
 import { APPROVAL_PENDING_NOTIFICATION, type ApprovalRequestT, type ClientGrantT } from '../../shared/protocol.js';
 import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { Db } from './db.js';
-import type { GrantStore } from './grants.js';
+import { type GrantStore, grantExpiry, grantMaxTtl } from './grants.js';
 import type { Journal } from './journal.js';
 
 export interface ApprovalLimits {
@@ -42,8 +42,6 @@ interface Pending {
   timer: unknown;
 }
 
-const TEN_YEARS_MS = 10 * 365 * 24 * 3_600_000;
-const FOREVER = new Set(['forever', 'until-revoked', 'until revoked']);
 
 function newRequestId(): string {
   return `R-${randomBytes(6).toString('hex')}`;
@@ -170,8 +168,8 @@ export class ApprovalBroker {
   approve(requestId: string, options: ApproveOptions, decidedBy: string): { request: ApprovalRequestT; grant: ClientGrantT | null } {
     const pending = this.pending.get(requestId);
     if (!pending) throw new DaemonError('REQUEST_NOT_FOUND', `no pending request ${requestId}`, 'list pending requests with: secrets requests');
-    const expiresAt = options.for === undefined || FOREVER.has(options.for) ? null : this.clock.now() + parseDuration(options.for, '--for', TEN_YEARS_MS, 60_000);
-    const maxTtlMs = options.max_ttl === undefined ? null : parseDuration(options.max_ttl, '--max-ttl', TEN_YEARS_MS);
+    const expiresAt = options.for === undefined ? null : grantExpiry(options.for, this.clock.now());
+    const maxTtlMs = grantMaxTtl(options.max_ttl);
     this.take(requestId);
     if (options.for === undefined) {
       this.decided(pending, 'allow-once', { by: decidedBy });

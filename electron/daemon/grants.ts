@@ -4,7 +4,7 @@
  * `clients allow`, or listed in config.json for machines with nobody present.
  */
 import { randomBytes } from 'node:crypto';
-import { formatDuration } from '../../shared/durations.js';
+import { formatDuration, parseDuration } from '../../shared/durations.js';
 import type { ClientGrantT } from '../../shared/protocol.js';
 import type { Clock } from './clock.js';
 import type { Db } from './db.js';
@@ -35,6 +35,22 @@ export interface Want {
   client_id: string;
   launcher: string;
   secret_name: string;
+}
+
+const TEN_YEARS_MS = 10 * 365 * 24 * 3_600_000;
+const FOREVER = new Set(['forever', 'until-revoked']);
+
+/**
+ * When a grant given `--for TEXT` ends: null for "forever" (until revoked), else now + the duration.
+ * @throws DaemonError INVALID_DURATION
+ */
+export function grantExpiry(forText: string, now: number): number | null {
+  return FOREVER.has(forText) ? null : now + parseDuration(forText, '--for', TEN_YEARS_MS);
+}
+
+/** A grant's optional cap on lease TTLs. @throws DaemonError INVALID_DURATION */
+export function grantMaxTtl(maxTtl: string | undefined): number | null {
+  return maxTtl === undefined ? null : parseDuration(maxTtl, '--max-ttl', TEN_YEARS_MS);
 }
 
 function newGrantId(): string {

@@ -5,6 +5,7 @@ import type { MethodName, ResultOf, ValidParams } from '../../shared/protocol.js
 import { VERSION } from '../../shared/version.js';
 import type { Caller } from './caller.js';
 import type { Core } from './core.js';
+import { grantExpiry, grantMaxTtl } from './grants.js';
 
 export type Handler<M extends MethodName> = (params: ValidParams<M>, caller: Caller) => ResultOf<M> | Promise<ResultOf<M>>;
 export type Handlers = { [M in MethodName]: Handler<M> };
@@ -89,8 +90,8 @@ export function createHandlers(core: Core): Handlers {
         client_id: p.client_id,
         launcher: p.launcher ?? null,
         secrets: p.secrets ?? null,
-        max_ttl_ms: p.max_ttl === undefined ? null : parseDuration(p.max_ttl, '--max-ttl', TEN_YEARS_MS),
-        expires_at: p.for === undefined || p.for === 'forever' ? null : core.clock.now() + parseDuration(p.for, '--for', TEN_YEARS_MS, 60_000),
+        max_ttl_ms: grantMaxTtl(p.max_ttl),
+        expires_at: p.for === undefined ? null : grantExpiry(p.for, core.clock.now()),
         source: 'pre-approval',
       }),
     }),

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import type { Caller } from '../../electron/daemon/caller.js';
+import type { VerifiedIdentity } from '../../electron/daemon/peer-identity.js';
+import { DaemonError } from '../../shared/errors.js';
+import { type TestCore, createTestCore } from '../helpers/core.js';
+
+function callerFrom(launcher: string, pid = 4242): Caller & { notices: string[] } {
+  const identity: VerifiedIdentity = { uid: 1000, pid, exe: '/usr/bin/node', cwd: '/w', argv: ['node', 'secrets'], parents: [], launcher: null, launcher_key: launcher };
+  const notices: string[] = [];
+  return { transport: 'socket', identity: () => identity, notify: (method) => notices.push(method), notices };
+}
+
+const wish = (client_id: string, secret_name = 'token', ttlMs = 3_600_000) => ({ client_id, secret_name, ttlMs, reported_pid: null });
+const settle = (p: Promise<unknown>) => p.then(() => 'allowed', (e: DaemonError) => e.code);
+const flush = () => new Promise((r) => setImmediate(r));
+
+describe('approval broker (fake clock)', () => {
+  let t: TestCore;
+  beforeEach(async () => {
+    t = await createTestCore({ approval_timeout: '30s', approvals: { deny_cooldown: '60s', max_pending_per_client: 2 } });
+  });
+  afterEach(() => t.dispose());
+
+  test('identical requests coalesce into one, and one decision releases every waiter', async () => {
+    const caller = callerFrom('/usr/bin/node /agent.js');
+    const first = settle(t.core.approvals.authorize(caller, wish('claude')));
+    const second = settle(t.core.approvals.authorize(caller, wish('claude')));
+    assert.equal(t.core.approvals.list().length, 1);
+    assert.deepEqual(caller.notices, ['approval.pending', 'approval.pending']);
+    t.core.approvals.approve(t.core.approvals.list()[0]!.request_id, {}, 'test');
+    assert.deepEqual(await Promise.all([first, second]), ['allowed', 'allowed']);
+    const again = settle(t.core.approvals.authorize(caller, wish('claude')));
+    assert.equal(t.core.approvals.list().length, 1, 'allow once left no grant behind');
+    t.core.approvals.close();
+    assert.equal(await again, 'DENIED');
+  });
+
+  test('nobody deciding in time is a denial', async () => {
+    const pending = settle(t.core.approvals.authorize(callerFrom('/bin/agent'), wish('slow')));
+    t.clock.advance(29_999);
+    await flush();
+    assert.equal(t.core.approvals.list().length, 1);
+    t.clock.advance(1);
+    assert.equal(await pending, 'DENIED');
+    assert.equal(t.core.approvals.list().length, 0);
+    assert.equal(t.core.audit.query({ action: 'approval.decided' })[0]!.detail!.decision, 'timeout');
+  });
+
+  test('after a deny the same client and launcher are refused without asking until the cooldown ends', async () => {
+    const caller = callerFrom('/bin/agent');
+    const pending = settle(t.core.approvals.authorize(caller, wish('pushy')));
+    t.core.approvals.deny(t.core.approvals.list()[0]!.request_id, 'test');
+    assert.equal(await pending, 'DENIED');
+    assert.equal(await settle(t.core.approvals.authorize(caller, wish('pushy'))), 'DENIED');
+    assert.equal(t.core.approvals.list().length, 0, 'no new prompt during the cooldown');
+    const other = settle(t.core.approvals.authorize(callerFrom('/bin/other-agent'), wish('pushy')));
+    assert.equal(t.core.approvals.list().length, 1, 'another launcher is asked about');
+    t.clock.advance(60_000);
+    assert.equal(await other, 'DENIED', 'meanwhile the other launcher\'s request timed out');
+    const later = settle(t.core.approvals.authorize(caller, wish('pushy')));
+    assert.deepEqual(t.core.approvals.list().map((r) => r.verified?.launcher), ['/bin/agent'], 'asked again after the cooldown');
+    t.core.approvals.close();
+    await later;
+  });
+
+  test('a client has at most max_pending_per_client requests waiting', async () => {
+    const caller = callerFrom('/bin/agent');
+    const waits = ['a', 'b'].map((s) => settle(t.core.approvals.authorize(caller, wish('greedy', s))));
+    assert.equal(await settle(t.core.approvals.authorize(caller, wish('greedy', 'c'))), 'DENIED');
+    t.core.approvals.close();
+    await Promise.all(waits);
+  });
+
+  test('a grant for a time covers the client and launcher; other launchers and secrets ask again', async () => {
+    const caller = callerFrom('/usr/bin/node /a.js');
+    const pending = settle(t.core.approvals.authorize(caller, wish('bot', 'token')));
+    const otherSecret = settle(t.core.approvals.authorize(caller, wish('bot', 'other')));
+    const { grant } = t.core.approvals.approve(t.core.approvals.list()[0]!.request_id, { for: '1h', scope: 'secret', max_ttl: '10m' }, 'test');
+    assert.equal(grant!.launcher, '/usr/bin/node /a.js');
+    assert.deepEqual(grant!.secrets, ['token']);
+    assert.equal(await pending, 'allowed');
+    assert.equal(t.core.approvals.list().length, 1, 'the request for another secret still waits');
+
+    assert.equal(await settle(t.core.approvals.authorize(caller, wish('bot', 'token', 600_000))), 'allowed');
+    assert.equal(await settle(t.core.approvals.authorize(caller, wish('bot', 'token', 3_600_000))), 'DENIED', 'over the max TTL');
+    const fromElsewhere = settle(t.core.approvals.authorize(callerFrom('/usr/bin/node /b.js'), wish('bot', 'token')));
+    const request = t.core.approvals.list().find((r) => r.verified?.launcher === '/usr/bin/node /b.js')!;
+    assert.match(request.reason, /approved for \/usr\/bin\/node \/a\.js, but this request comes from \/usr\/bin\/node \/b\.js/);
+
+    t.clock.advance(3_600_000);
+    const expired = settle(t.core.approvals.authorize(caller, wish('bot', 'token', 600_000)));
+    assert.ok(t.core.approvals.list().some((r) => r.client_id === 'bot' && r.secret_names[0] === 'token' && r.verified?.launcher === '/usr/bin/node /a.js'), 'asked again once the grant expired');
+    t.core.approvals.close();
+    await Promise.all([otherSecret, fromElsewhere, expired]);
+  });
+
+  test('a grant for all secrets releases the client\'s other waiting requests', async () => {
+    const caller = callerFrom('/bin/agent');
+    const a = settle(t.core.approvals.authorize(caller, wish('wide', 'a')));
+    const b = settle(t.core.approvals.authorize(caller, wish('wide', 'b')));
+    t.core.approvals.approve(t.core.approvals.list()[0]!.request_id, { for: 'forever', scope: 'all' }, 'test');
+    assert.deepEqual(await Promise.all([a, b]), ['allowed', 'allowed']);
+    assert.equal(t.core.grants.list()[0]!.expires_at, null);
+  });
+});
