@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { DaemonError } from '../../shared/errors.js';
 import { METHODS, type MethodName } from '../../shared/protocol.js';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
-import { REPO, type TestStore, startedStore } from '../helpers/store.js';
+import { PASSPHRASE, REPO, type TestStore, startedStore } from '../helpers/store.js';
 
 interface Vector {
   method: string;
@@ -39,7 +39,8 @@ test('every protocol vector gives its expected result or error over the socket',
     Object.fromEntries(Object.entries(params).map(([k, v]) => [k, v === '$lease' ? leaseId : v]));
   for (const vector of vectors) {
     const label = `${vector.method} ${JSON.stringify(vector.params)}`;
-    const call = client.call(vector.method as MethodName, substitute(vector.params) as never, vector.auth);
+    const auth = vector.auth && { passphrase: vector.auth.passphrase === '$passphrase' ? PASSPHRASE : vector.auth.passphrase };
+    const call = client.call(vector.method as MethodName, substitute(vector.params) as never, auth);
     if ('error' in vector.expect) {
       await assert.rejects(call, (e: unknown) => e instanceof DaemonError && e.code === (vector.expect as { error: string }).error, label);
       continue;
