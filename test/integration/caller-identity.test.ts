@@ -72,3 +72,34 @@ test('a connection from another user is refused even when the socket is reachabl
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('an approval request shows the verified pid, executable, parent chain and launcher', async () => {
+  const quiet = new TestStore({ autoApprove: false });
+  try {
+    await quiet.init();
+    await quiet.start();
+    await quiet.admin(['add', 'api_token'], { input: 'tok-identity' });
+    const command = `'${process.execPath}' '${LAUNCHER}' '${CLI}' lease api_token --json --client-id waiting-agent`;
+    const launched = run('sh', ['-c', command], { env: { ...process.env, ...quiet.env } });
+    let request: any;
+    for (let i = 0; i < 200 && !request; i++) {
+      request = (await quiet.cli(['requests'])).json.data.requests[0];
+      if (!request) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(request, 'the lease became a pending request');
+    assert.equal(request.client_id, 'waiting-agent');
+    assert.equal(request.verified.exe, process.execPath, 'the CLI runs on node');
+    assert.equal(request.verified.pid, request.reported_pid, 'the CLI reported its real pid');
+    assert.equal(request.verified.launcher, `${process.execPath} ${LAUNCHER}`);
+    const parentArgs = request.verified.parents.map((p: { argv: string[] }) => p.argv.join(' '));
+    assert.equal(parentArgs[0], `${process.execPath} ${LAUNCHER} ${CLI} lease api_token --json --client-id waiting-agent`, 'first parent: the launcher script');
+    assert.match(request.verified.parents[1].exe, /\/(da|ba)?sh$/, 'then the shell');
+    assert.equal(request.verified.uid, process.getuid?.());
+    await quiet.admin(['deny', request.request_id]);
+    const report = JSON.parse((await launched).stdout) as { cli_pid: number; code: number };
+    assert.equal(report.cli_pid, request.verified.pid);
+    assert.equal(report.code, 4);
+  } finally {
+    await quiet.cleanup();
+  }
+});
