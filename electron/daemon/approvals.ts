@@ -11,7 +11,7 @@ import { APPROVAL_PENDING_NOTIFICATION, type ApprovalRequestT, type ClientGrantT
 import type { Caller } from './caller.js';
 import type { Clock } from './clock.js';
 import type { Db } from './db.js';
-import { type GrantStore, grantExpiry, grantMaxTtl } from './grants.js';
+import { type GrantStore, type Want, grantExpiry, grantMaxTtl } from './grants.js';
 import type { Journal } from './journal.js';
 
 export interface ApprovalLimits {
@@ -34,11 +34,17 @@ export interface ApproveOptions {
   max_ttl?: string;
 }
 
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
 interface Pending {
   request: ApprovalRequestT;
   key: string;
   launcher: string;
-  waiters: { resolve: () => void; reject: (error: unknown) => void }[];
+  ttlMs: number;
+  waiters: Waiter[];
   timer: unknown;
 }
 
@@ -76,11 +82,7 @@ export class ApprovalBroker {
     const launcher = identity?.launcher_key ?? 'unknown';
     const want = { client_id: wish.client_id, launcher, secret_name: wish.secret_name };
     const grants = this.grants.matching(want);
-    if (grants.some((g) => g.max_ttl_ms === null || wish.ttlMs <= g.max_ttl_ms)) return;
-    if (grants.length > 0) {
-      const longest = Math.max(...grants.map((g) => g.max_ttl_ms!));
-      throw new DaemonError('DENIED', `client "${wish.client_id}" may lease ${wish.secret_name} for at most ${formatDuration(longest)}`, `ask for less: --ttl ${formatDuration(longest)}`);
-    }
+    if (grants.length > 0) return checkMaxTtl(grants, want, wish.ttlMs);
     this.refuseDuringCooldown(wish.client_id, launcher);
 
     const key = `${wish.client_id}\0${launcher}\0${wish.secret_name}`;
@@ -94,7 +96,20 @@ export class ApprovalBroker {
     }
     caller.notify?.(APPROVAL_PENDING_NOTIFICATION, { request: pending.request });
     const waiting = pending;
-    return new Promise((resolve, reject) => waiting.waiters.push({ resolve, reject }));
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject };
+      waiting.waiters.push(waiter);
+      // A client that gives up (disconnects) withdraws its wait; nobody is granted a lease unseen.
+      caller.signal?.addEventListener('abort', () => this.withdraw(waiting, waiter), { once: true });
+    });
+  }
+
+  private withdraw(pending: Pending, waiter: Waiter): void {
+    pending.waiters = pending.waiters.filter((w) => w !== waiter);
+    waiter.reject(new DaemonError('DENIED', 'the client disconnected before a decision'));
+    if (pending.waiters.length > 0 || this.pending.get(pending.request.request_id) !== pending) return;
+    this.take(pending.request.request_id);
+    this.decided(pending, 'withdrawn');
   }
 
   private refuseDuringCooldown(clientId: string, launcher: string): void {
@@ -121,7 +136,7 @@ export class ApprovalBroker {
       created_at: new Date(now).toISOString(),
       expires_at: new Date(now + this.limits.timeoutMs).toISOString(),
     };
-    const pending: Pending = { request, key, launcher, waiters: [], timer: null };
+    const pending: Pending = { request, key, launcher, ttlMs: wish.ttlMs, waiters: [], timer: null };
     pending.timer = this.clock.setTimer(() => this.expire(pending), this.limits.timeoutMs);
     this.pending.set(request.request_id, pending);
     this.journal.run((tx) => {
@@ -185,19 +200,30 @@ export class ApprovalBroker {
       source: 'approval',
     });
     this.decided(pending, 'allow', { by: decidedBy, grant_id: grant.grant_id, scope: options.scope ?? 'secret', until: grant.expires_at ?? 'revoked' });
-    pending.waiters.forEach((w) => w.resolve());
-    this.releaseCovered(pending.request.client_id);
+    this.releaseCovered(pending);
+    this.releaseCoveredOthers(pending.request.client_id);
     return { request: pending.request, grant };
   }
 
+  /** Lets a decided request's waiters through if the grants now allow them (a max TTL may not). */
+  private releaseCovered(pending: Pending): void {
+    const want = { client_id: pending.request.client_id, launcher: pending.launcher, secret_name: pending.request.secret_names[0]! };
+    try {
+      checkMaxTtl(this.grants.matching(want), want, pending.ttlMs);
+    } catch (error) {
+      return pending.waiters.forEach((w) => w.reject(error));
+    }
+    pending.waiters.forEach((w) => w.resolve());
+  }
+
   /** Other requests of the client that a new grant now covers go through without asking again. */
-  private releaseCovered(clientId: string): void {
+  private releaseCoveredOthers(clientId: string): void {
     for (const other of [...this.pending.values()].filter((p) => p.request.client_id === clientId)) {
       const want = { client_id: clientId, launcher: other.launcher, secret_name: other.request.secret_names[0]! };
       if (this.grants.matching(want).length === 0) continue;
       this.take(other.request.request_id);
       this.decided(other, 'allow', { by: 'grant', covered_by_grant: true });
-      other.waiters.forEach((w) => w.resolve());
+      this.releaseCovered(other);
     }
   }
 
@@ -234,4 +260,14 @@ export class ApprovalBroker {
     }
     this.pending.clear();
   }
+}
+
+/**
+ * Passes when some matching grant allows this TTL.
+ * @throws DaemonError DENIED naming the longest TTL the grants allow.
+ */
+function checkMaxTtl(grants: { max_ttl_ms: number | null }[], want: Want, ttlMs: number): void {
+  if (grants.some((g) => g.max_ttl_ms === null || ttlMs <= g.max_ttl_ms)) return;
+  const longest = formatDuration(Math.max(...grants.map((g) => g.max_ttl_ms!)));
+  throw new DaemonError('DENIED', `client "${want.client_id}" may lease ${want.secret_name} for at most ${longest}`, `ask for less: --ttl ${longest}`);
 }

@@ -13,6 +13,8 @@ export interface Caller {
   identity?: () => VerifiedIdentity | null;
   /** Present on transports that can stream events back to the caller: starts the stream. */
   subscribe?: () => void;
+  /** Aborted when the caller goes away (its connection closes): waits on its behalf end. */
+  signal?: AbortSignal;
   /** Sends the caller a notification before its answer (e.g. that its lease waits for a person). */
   notify?: (method: string, params: Record<string, unknown>) => void;
 }

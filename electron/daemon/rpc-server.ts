@@ -71,6 +71,7 @@ class Connection {
   private closed = false;
 
   private identity: VerifiedIdentity | null | undefined;
+  private readonly closing = new AbortController();
 
   constructor(
     private readonly socket: Socket,
@@ -138,6 +139,7 @@ class Connection {
       identity: () => (this.identity ??= this.peer === null ? null : describePeer(this.peer)),
       subscribe: () => this.subscribe(),
       notify: (method, params) => this.send({ jsonrpc: '2.0', method, params }),
+      signal: this.closing.signal,
     };
     this.inFlight++;
     try {
@@ -187,6 +189,7 @@ class Connection {
   close(destroy = true): void {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     this.clearFrameTimer();
     this.unsubscribe?.();
     this.unsubscribe = null;

@@ -79,7 +79,7 @@ describe('approval broker (fake clock)', () => {
     const { grant } = t.core.approvals.approve(t.core.approvals.list()[0]!.request_id, { for: '1h', scope: 'secret', max_ttl: '10m' }, 'test');
     assert.equal(grant!.launcher, '/usr/bin/node /a.js');
     assert.deepEqual(grant!.secrets, ['token']);
-    assert.equal(await pending, 'allowed');
+    assert.equal(await pending, 'DENIED', 'the waiting lease asked for 1h, more than the grant allows');
     assert.equal(t.core.approvals.list().length, 1, 'the request for another secret still waits');
 
     assert.equal(await settle(t.core.approvals.authorize(caller, wish('bot', 'token', 600_000))), 'allowed');
@@ -93,6 +93,20 @@ describe('approval broker (fake clock)', () => {
     assert.ok(t.core.approvals.list().some((r) => r.client_id === 'bot' && r.secret_names[0] === 'token' && r.verified?.launcher === '/usr/bin/node /a.js'), 'asked again once the grant expired');
     t.core.approvals.close();
     await Promise.all([otherSecret, fromElsewhere, expired]);
+  });
+
+  test('a client that disconnects withdraws its wait; the request goes when nobody waits', async () => {
+    const leaving = new AbortController();
+    const staying = new AbortController();
+    const first = settle(t.core.approvals.authorize({ ...callerFrom('/bin/agent'), signal: leaving.signal }, wish('flaky')));
+    const second = settle(t.core.approvals.authorize({ ...callerFrom('/bin/agent'), signal: staying.signal }, wish('flaky')));
+    leaving.abort();
+    assert.equal(await first, 'DENIED');
+    assert.equal(t.core.approvals.list().length, 1, 'another waiter still wants it');
+    staying.abort();
+    assert.equal(await second, 'DENIED');
+    assert.equal(t.core.approvals.list().length, 0);
+    assert.equal(t.core.audit.query({ action: 'approval.decided' })[0]!.detail!.decision, 'withdrawn');
   });
 
   test('a grant for all secrets releases the client\'s other waiting requests', async () => {
