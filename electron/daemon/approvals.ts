@@ -13,6 +13,7 @@ import type { Clock } from './clock.js';
 import type { Db } from './db.js';
 import { type GrantStore, type Want, grantExpiry, grantMaxTtl } from './grants.js';
 import type { Journal } from './journal.js';
+import type { VerifiedIdentity } from './peer-identity.js';
 
 export interface ApprovalLimits {
   timeoutMs: number;
@@ -37,13 +38,14 @@ export interface ApproveOptions {
 interface Waiter {
   resolve: () => void;
   reject: (error: unknown) => void;
+  /** Coalesced leases may ask for different TTLs; a grant's max TTL is checked for each. */
+  ttlMs: number;
 }
 
 interface Pending {
   request: ApprovalRequestT;
   key: string;
   launcher: string;
-  ttlMs: number;
   waiters: Waiter[];
   timer: unknown;
 }
@@ -97,7 +99,7 @@ export class ApprovalBroker {
     caller.notify?.(APPROVAL_PENDING_NOTIFICATION, { request: pending.request });
     const waiting = pending;
     return new Promise((resolve, reject) => {
-      const waiter = { resolve, reject };
+      const waiter = { resolve, reject, ttlMs: wish.ttlMs };
       waiting.waiters.push(waiter);
       // A client that gives up (disconnects) withdraws its wait; nobody is granted a lease unseen.
       caller.signal?.addEventListener('abort', () => this.withdraw(waiting, waiter), { once: true });
@@ -120,7 +122,7 @@ export class ApprovalBroker {
     }
   }
 
-  private open(wish: LeaseWish, launcher: string, key: string, identity: ReturnType<NonNullable<Caller['identity']>>): Pending {
+  private open(wish: LeaseWish, launcher: string, key: string, identity: VerifiedIdentity | null): Pending {
     const now = this.clock.now();
     const known = this.grants.knownLaunchers(wish.client_id).filter((l) => l !== null);
     const reason =
@@ -136,7 +138,7 @@ export class ApprovalBroker {
       created_at: new Date(now).toISOString(),
       expires_at: new Date(now + this.limits.timeoutMs).toISOString(),
     };
-    const pending: Pending = { request, key, launcher, ttlMs: wish.ttlMs, waiters: [], timer: null };
+    const pending: Pending = { request, key, launcher, waiters: [], timer: null };
     pending.timer = this.clock.setTimer(() => this.expire(pending), this.limits.timeoutMs);
     this.pending.set(request.request_id, pending);
     this.journal.run((tx) => {
@@ -208,12 +210,15 @@ export class ApprovalBroker {
   /** Lets a decided request's waiters through if the grants now allow them (a max TTL may not). */
   private releaseCovered(pending: Pending): void {
     const want = { client_id: pending.request.client_id, launcher: pending.launcher, secret_name: pending.request.secret_names[0]! };
-    try {
-      checkMaxTtl(this.grants.matching(want), want, pending.ttlMs);
-    } catch (error) {
-      return pending.waiters.forEach((w) => w.reject(error));
+    const grants = this.grants.matching(want);
+    for (const waiter of pending.waiters) {
+      try {
+        checkMaxTtl(grants, want, waiter.ttlMs);
+        waiter.resolve();
+      } catch (error) {
+        waiter.reject(error);
+      }
     }
-    pending.waiters.forEach((w) => w.resolve());
   }
 
   /** Other requests of the client that a new grant now covers go through without asking again. */
