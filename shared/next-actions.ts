@@ -49,6 +49,10 @@ export function nextActionsOnSuccess(command: string, data: Data): NextAction[] 
         : [act('secrets audit --tail 20', 'read the latest entries')];
     case 'serve':
       return [act('secrets status', 'check the daemon')];
+    case 'killswitch':
+      return [act('secrets status', 'see the lock and what was cut'), act('secrets killswitch --disengage', 'unlock (the store owner, with the passphrase)')];
+    case 'killswitch --disengage':
+      return [act('secrets status', 'check the daemon'), act('secrets leases', 'list active leases')];
     case 'requests':
       return [
         act('secrets approve REQUEST_ID --for 1h', 'allow the client for an hour (the store owner, with the passphrase)'),
@@ -92,7 +96,7 @@ export function nextActionsOnError(code: ErrorCode): NextAction[] {
       return [act('secrets requests', 'list pending requests (decided or expired ones are gone)')];
     case 'LOCKED':
     case 'KILLSWITCH_ENGAGED':
-      return [act('secrets status', 'see why the store is locked')];
+      return [act('secrets status', 'see why the store is locked'), act('secrets killswitch --disengage', 'unlock (the store owner, with the passphrase)')];
     default:
       return [act('secrets status', 'check the daemon'), act('secrets --help', 'list commands')];
   }

@@ -125,7 +125,7 @@ export const Status = z.object({
   socket: z.string(),
   protection: z.enum(['passphrase', 'insecure-keyfile']),
   locked: z.boolean(),
-  killswitch: z.object({ engaged: z.boolean() }),
+  killswitch: z.object({ engaged: z.boolean(), changed_at: isoTime.nullable(), reason: z.string().nullable() }),
   heartbeat: z.object({ enabled: z.boolean() }),
   approvals: z.object({ policy: z.enum(['prompt', 'preapproved']), pending: z.number().int(), timeout: z.string() }),
   counts: z.object({ secrets: z.number().int(), active_leases: z.number().int(), audit_entries: z.number().int() }),
@@ -210,6 +210,26 @@ export const METHODS = {
   'audit.verify': method('agent', empty, AuditVerifyResult, 'check the HMAC chain'),
   'events.subscribe': method('agent', empty, z.object({ subscribed: z.literal(true) }), 'stream events as notifications'),
 
+  'killswitch.engage': method(
+    'agent',
+    z.object({ reason: z.string().min(1).max(500).optional(), wipe: z.boolean().optional() }).strict(),
+    z.object({
+      revoked_leases: z.number().int(),
+      denied_requests: z.number().int(),
+      terminated_process_groups: z.number().int(),
+      deleted_env_files: z.number().int(),
+      wiped_secrets: z.number().int(),
+    }),
+    'revoke everything, kill supervised processes, lock (anyone may pull it)',
+  ),
+  'killswitch.disengage': method('admin', empty, z.object({ engaged: z.boolean() }), 'unlock after the killswitch'),
+  'exec.register': method(
+    'agent',
+    z.object({ pid: z.number().int().positive(), pgid: z.number().int().positive(), lease_ids: z.array(leaseId).max(1000) }).strict(),
+    z.object({ registered: z.literal(true) }),
+    'register a supervised process group the daemon terminates with its leases',
+  ),
+
   'requests.list': method('agent', empty, z.object({ requests: z.array(ApprovalRequest) }), 'pending approval requests'),
   'requests.approve': method(
     'admin',
@@ -275,6 +295,8 @@ export const EVENT_TYPES = [
   'approval.requested',
   'approval.decided',
   'client.changed',
+  'killswitch.engaged',
+  'killswitch.disengaged',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 

@@ -257,6 +257,18 @@ export class ApprovalBroker {
     pending.waiters.forEach((w) => w.reject(timedOut));
   }
 
+  /** Denies every pending request at once (the killswitch); returns how many there were. */
+  denyAll(why: string): number {
+    const all = [...this.pending.values()];
+    for (const pending of all) {
+      this.take(pending.request.request_id);
+      this.decided(pending, 'deny', { by: 'killswitch' });
+      const denied = new DaemonError('KILLSWITCH_ENGAGED', why, 'the store owner runs: secrets killswitch --disengage');
+      pending.waiters.forEach((w) => w.reject(denied));
+    }
+    return all.length;
+  }
+
   /** The daemon is stopping: nobody will decide now. */
   close(): void {
     for (const pending of this.pending.values()) {

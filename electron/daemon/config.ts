@@ -20,6 +20,8 @@ const ConfigSchema = z
     max_lease_ttl: duration('24h'),
     approval_timeout: duration('120s'),
     rotation_timeout: duration('30s'),
+    /** How long supervised processes get between SIGTERM and SIGKILL when their access is cut. */
+    killswitch_grace: duration('5s'),
     heartbeat: z
       .object({
         enabled: z.boolean().default(false),
@@ -89,6 +91,7 @@ export interface Config {
   approvalTimeoutMs: number;
   rotationTimeoutMs: number;
   denyCooldownMs: number;
+  killswitchGraceMs: number;
   server: { maxConnections: number; maxFrameBytes: number; idleTimeoutMs: number; frameTimeoutMs: number };
 }
 
@@ -111,6 +114,7 @@ export function parseConfig(raw: unknown, source = 'config.json'): Config {
     approvalTimeoutMs: ms(file.approval_timeout),
     rotationTimeoutMs: ms(file.rotation_timeout),
     denyCooldownMs: ms(file.approvals.deny_cooldown),
+    killswitchGraceMs: ms(file.killswitch_grace),
     server: {
       maxConnections: file.server.max_connections,
       maxFrameBytes: file.server.max_frame_bytes,

@@ -12,14 +12,17 @@ import { Checkpointer } from './checkpointer.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDb } from './db.js';
+import { EnvFiles } from './env-files.js';
 import { EventBus } from './events.js';
 import type { UnlockedIdentity } from './identity.js';
 import { type GrantInput, GrantStore } from './grants.js';
 import { Journal } from './journal.js';
+import { Killswitch } from './killswitch.js';
 import { LeaseManager } from './leases.js';
 import { type PassphraseVerifier } from './passphrase-verifier.js';
 import { FILES } from './paths.js';
 import { SecretsStore } from './secrets-store.js';
+import { SupervisedProcesses } from './supervised.js';
 import { ValueCipher } from './value-cipher.js';
 
 export interface CoreOptions {
@@ -41,6 +44,9 @@ export class Core {
   readonly leases: LeaseManager;
   readonly grants: GrantStore;
   readonly approvals: ApprovalBroker;
+  readonly supervised: SupervisedProcesses;
+  readonly envFiles: EnvFiles;
+  readonly killswitch: Killswitch;
   readonly clock: Clock;
   readonly startedAt: number;
   readonly dbPath: string;
@@ -66,11 +72,20 @@ export class Core {
       denyCooldownMs: options.config.denyCooldownMs,
       maxPendingPerClient: options.config.file.approvals.max_pending_per_client,
     });
+    this.supervised = new SupervisedProcesses(this.db, this.clock, options.config.killswitchGraceMs);
+    this.envFiles = new EnvFiles(this.db, this.clock);
     this.leases = new LeaseManager(
       this.db,
       this.journal,
       this.secrets,
       { defaultTtlMs: options.config.defaultLeaseTtlMs, maxTtlMs: options.config.maxLeaseTtlMs },
+      this.clock,
+      () => this.killswitch.assertDisengaged(),
+    );
+    this.killswitch = new Killswitch(
+      this.db,
+      this.journal,
+      { leases: this.leases, approvals: this.approvals, supervised: this.supervised, envFiles: this.envFiles, cipher: this.cipher },
       this.clock,
     );
   }

@@ -33,6 +33,29 @@ CREATE INDEX IF NOT EXISTS leases_active_expiry ON leases (expires_at) WHERE sta
 CREATE INDEX IF NOT EXISTS leases_active_secret ON leases (secret_name) WHERE status = 'active';
 CREATE INDEX IF NOT EXISTS leases_active_client ON leases (client_id) WHERE status = 'active';
 
+-- The killswitch: one row, so a restart (or a crash) never quietly unlocks.
+CREATE TABLE IF NOT EXISTS killswitch (
+  one INTEGER PRIMARY KEY CHECK (one = 1),
+  engaged INTEGER NOT NULL,
+  changed_at INTEGER NOT NULL,
+  reason TEXT
+);
+
+-- Process groups the daemon terminates when their leases end or the killswitch engages.
+CREATE TABLE IF NOT EXISTS supervised (
+  pgid INTEGER PRIMARY KEY,
+  pid INTEGER NOT NULL,
+  lease_ids TEXT NOT NULL,
+  registered_at INTEGER NOT NULL
+);
+
+-- Env files the daemon wrote; deleted on expiry, killswitch and cleanup.
+CREATE TABLE IF NOT EXISTS env_files (
+  path TEXT PRIMARY KEY,
+  lease_ids TEXT NOT NULL,
+  registered_at INTEGER NOT NULL
+);
+
 -- The audit log. \`entry\` is the record itself (canonical JSON) and the only thing the HMAC chain
 -- covers and queries return; the generated columns are views of it for the indexes, never stored.
 -- Standing permissions of a client (approved by a person, or pre-approved with \`clients allow\`).

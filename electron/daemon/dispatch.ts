@@ -21,6 +21,7 @@ export function leaseApprovals(core: Core): ClientAuthorizer {
   return async (caller, method, params) => {
     if (method !== 'lease.grant') return;
     const p = params as ValidParams<'lease.grant'>;
+    core.killswitch.assertDisengaged();
     const ttlMs = core.leases.ttlMs(p.ttl);
     if (!core.secrets.exists(p.secret_name)) throw secretNotFound(p.secret_name);
     await core.approvals.authorize(caller, { client_id: p.client_id, secret_name: p.secret_name, ttlMs, reported_pid: p.client_pid ?? null });

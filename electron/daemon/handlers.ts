@@ -18,8 +18,10 @@ export function createHandlers(core: Core): Handlers {
     health: () => ({ ok: true, version: VERSION, uptime_s: uptime() }),
 
     status: () => {
+      const killswitch = core.killswitch.state();
       const protection = core.options.identity.protection;
       const warnings: string[] = [];
+      if (killswitch.engaged) warnings.push(`the killswitch is engaged (${killswitch.reason ?? 'no reason given'}): every lease is refused until the store owner runs: secrets killswitch --disengage`);
       if (protection === 'insecure-keyfile') {
         warnings.push('the identity is a plaintext key file (--insecure-keyfile): admin actions are open to any local process, so an agent can approve itself');
       }
@@ -34,8 +36,8 @@ export function createHandlers(core: Core): Handlers {
         data_dir: core.options.dataDir,
         socket: core.options.socketPath,
         protection,
-        locked: false,
-        killswitch: { engaged: false },
+        locked: killswitch.engaged,
+        killswitch,
         heartbeat: { enabled: false },
         approvals: { policy: core.config.file.approvals.policy, pending: core.approvals.pendingCount, timeout: formatDuration(core.config.approvalTimeoutMs) },
         counts: { secrets: core.secrets.count(), active_leases: core.leases.activeCount(), audit_entries: core.audit.count() },
@@ -80,6 +82,17 @@ export function createHandlers(core: Core): Handlers {
       }),
     }),
     'audit.verify': () => core.verifyAudit(),
+
+    'killswitch.engage': (p, caller) => {
+      const who = caller.identity?.() ?? null;
+      return core.killswitch.engage(p, { pid: who?.pid ?? null });
+    },
+    'killswitch.disengage': (_p, caller) => ({ engaged: core.killswitch.disengage(decidedBy(core, caller)).engaged }),
+    'exec.register': (p, caller) => {
+      core.killswitch.assertDisengaged();
+      core.supervised.register(p, caller.identity?.()?.pid ?? null);
+      return { registered: true as const };
+    },
 
     'requests.list': () => ({ requests: core.approvals.list() }),
     'requests.approve': (p, caller) => core.approvals.approve(p.request_id, p, decidedBy(core, caller)),

@@ -78,6 +78,8 @@ export class LeaseManager {
     private readonly secrets: SecretsStore,
     private readonly limits: LeaseLimits,
     private readonly clock: Clock,
+    /** Throws when no lease may be granted now (the killswitch), checked inside the commit. */
+    private readonly guard: () => void = () => {},
   ) {
     this.insertLease = db.prepare(
       "INSERT INTO leases (lease_id, secret_name, client_id, client_pid, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, 'active')",
@@ -148,6 +150,7 @@ export class LeaseManager {
     const removed = new Set<PendingGrant>();
     try {
       this.journal.run((tx) => {
+        this.guard();
         for (const item of batch) {
           const { lease } = item;
           if (!this.secrets.exists(lease.secret_name)) {

@@ -7,6 +7,8 @@ import { readFileSync, readlinkSync } from 'node:fs';
 export interface ProcessInfo {
   pid: number;
   ppid: number;
+  /** Process group id. */
+  pgrp: number;
   /** Kernel's short name (comm). */
   name: string;
   /** Absolute path of the executable, or null when it cannot be read. */
@@ -33,13 +35,16 @@ export function processInfo(pid: number, proc = '/proc'): ProcessInfo | null {
   // The name is in parentheses and may itself contain spaces or parentheses: split at the last ')'.
   const close = stat.lastIndexOf(')');
   const name = stat.slice(stat.indexOf('(') + 1, close);
-  const ppid = Number(stat.slice(close + 2).split(' ')[1]);
+  const fields = stat.slice(close + 2).split(' ');
+  const ppid = Number(fields[1]);
+  const pgrp = Number(fields[2]);
   const cmdline = readOrNull(() => readFileSync(`${proc}/${pid}/cmdline`)) ?? Buffer.alloc(0);
   const argv = cmdline.subarray(0, MAX_ARGV_BYTES).toString('utf8').split('\0');
   if (argv.at(-1) === '') argv.pop();
   return {
     pid,
     ppid,
+    pgrp,
     name,
     exe: readOrNull(() => readlinkSync(`${proc}/${pid}/exe`)),
     cwd: readOrNull(() => readlinkSync(`${proc}/${pid}/cwd`)),

@@ -5,10 +5,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { assertNoPlaintext } from '../helpers/plaintext.js';
 import { PASSPHRASE, TestStore } from '../helpers/store.js';
 
 const VALUES: Record<string, string> = {
@@ -28,26 +29,6 @@ function requireTool(name: string): void {
 /** age reads passphrases only from a terminal, so it runs under `script`, which gives it a pty. */
 function ageDecryptWithPassphrase(file: string, out: string, passphrase: string): void {
   execFileSync('script', ['-q', '-e', '-c', `age -d -o '${out}' '${file}'`, '/dev/null'], { input: passphrase + '\n', timeout: 30_000, stdio: ['pipe', 'ignore', 'ignore'] });
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : statSync(path).isFile() ? [path] : [];
-  });
-}
-
-function assertNoPlaintext(dir: string): void {
-  const files = filesUnder(dir);
-  assert.ok(files.some((f) => f.endsWith('state.db')));
-  for (const file of files) {
-    const bytes = readFileSync(file);
-    for (const [name, value] of Object.entries(VALUES)) {
-      for (const form of [value, Buffer.from(value).toString('base64'), Buffer.from(value, 'utf8').toString('hex')]) {
-        assert.equal(bytes.includes(Buffer.from(form)), false, `${file} contains ${name} in plaintext`);
-      }
-    }
-  }
 }
 
 describe('age interop and no plaintext at rest', () => {
@@ -72,7 +53,7 @@ describe('age interop and no plaintext at rest', () => {
   });
 
   test('no file under the data dir holds a value while the daemon runs (db, WAL, shm, …)', () => {
-    assertNoPlaintext(store.home);
+    assertNoPlaintext(store.home, VALUES);
   });
 
   test("Debian's age decrypts identity.age with the passphrase, and that identity every stored value", () => {
@@ -103,7 +84,7 @@ describe('age interop and no plaintext at rest', () => {
   test('no plaintext after a clean stop either, nor in the daemon log', async () => {
     const daemon = store.daemon!;
     await daemon.stop();
-    assertNoPlaintext(store.home);
+    assertNoPlaintext(store.home, VALUES);
     assert.ok(daemon.stderr().length > 0, 'the daemon logged something');
     for (const value of Object.values(VALUES)) assert.ok(!daemon.stderr().includes(value));
   });

@@ -55,10 +55,12 @@ describe('lease persistence and expiry', () => {
 
   test('SIGTERM stops cleanly: audit entry, socket removed; leases survive a restart', async () => {
     const kept = (await store.cli(['lease', 'db_password', '--ttl', '1h', '--json', '--client-id', 'survivor'])).json.data;
-    const doomed = (await store.cli(['lease', 'db_password', '--ttl', '1s', '--json', '--client-id', 'doomed'])).json.data;
+    // Long enough that the daemon surely stops before it ends, even on a loaded machine.
+    const doomed = (await store.cli(['lease', 'db_password', '--ttl', '5s', '--json', '--client-id', 'doomed'])).json.data;
     assert.equal(await store.daemon!.stop('SIGTERM'), 0);
+    assert.ok(Date.now() < Date.parse(doomed.expires_at), 'the daemon stopped before the lease expired');
     assert.equal(existsSync(store.socket), false, 'socket removed on shutdown');
-    await sleep(1500);
+    await sleep(Date.parse(doomed.expires_at) - Date.now() + 300);
     await store.start();
 
     const leases = (await store.cli(['leases'])).json.data.leases;

@@ -5,7 +5,7 @@ import { findLauncher, interpreterScript, launcherKey } from '../../electron/dae
 import { type ProcessInfo, processChain, processInfo } from '../../electron/daemon/process-tree.js';
 
 let nextPid = 100;
-const proc = (exe: string, argv: string[], cwd = '/home/me/project'): ProcessInfo => ({ pid: nextPid++, ppid: 0, name: exe.split('/').pop()!, exe, cwd, argv });
+const proc = (exe: string, argv: string[], cwd = '/home/me/project'): ProcessInfo => ({ pid: nextPid++, ppid: 0, pgrp: 0, name: exe.split('/').pop()!, exe, cwd, argv });
 
 const secretsCli = proc('/usr/bin/node', ['node', '/usr/lib/node_modules/agent-secrets/bin/secrets', 'lease', 'x']);
 const shell = proc('/usr/bin/bash', ['bash', '-c', 'secrets lease x']);

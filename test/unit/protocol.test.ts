@@ -17,9 +17,9 @@ test('every error code maps to a documented exit code and has next actions', () 
   assert.ok(nextActionsOnSuccess('lease', { lease_id: 'L-x' }).some((a) => a.command === 'secrets revoke L-x'));
 });
 
-test('admin methods are exactly the ones that change secrets or decide who gets them', () => {
+test('admin methods are exactly the ones that change secrets, decide who gets them, or unlock', () => {
   const admin = Object.entries(METHODS).filter(([, m]) => m.level === 'admin').map(([name]) => name).sort();
-  assert.deepEqual(admin, ['clients.allow', 'clients.forget', 'requests.approve', 'requests.deny', 'secrets.add', 'secrets.remove', 'secrets.set']);
+  assert.deepEqual(admin, ['clients.allow', 'clients.forget', 'killswitch.disengage', 'requests.approve', 'requests.deny', 'secrets.add', 'secrets.remove', 'secrets.set']);
 });
 
 describe('dispatch', () => {

@@ -1,0 +1,92 @@
+/**
+ * Process groups that hold secrets (the `exec` supervisor registers its child's group). The daemon
+ * terminates them itself — SIGTERM, then SIGKILL after a grace — when the killswitch engages, so
+ * cutting access does not depend on the supervisor cooperating.
+ */
+import { DaemonError } from '../../shared/errors.js';
+import type { Clock } from './clock.js';
+import type { Db } from './db.js';
+import { createLogger } from './logger.js';
+import { processInfo } from './process-tree.js';
+
+const log = createLogger('supervised');
+
+export interface SupervisedGroup {
+  pgid: number;
+  pid: number;
+  lease_ids: string[];
+}
+
+type Signal = 'SIGTERM' | 'SIGKILL';
+export type SignalSender = (pgid: number, signal: Signal | 0) => boolean;
+
+/** Signals a whole process group; false when it no longer exists. */
+export const signalGroup: SignalSender = (pgid, signal) => {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** The process group of a pid, from /proc/<pid>/stat (field 5). */
+function processGroupOf(pid: number): number | null {
+  const info = processInfo(pid);
+  return info === null ? null : info.pgrp;
+}
+
+export class SupervisedProcesses {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly graceMs: number,
+    private readonly send: SignalSender = signalGroup,
+  ) {}
+
+  /**
+   * Registers the process group led by `pid`. Only the process itself or its parent may register it:
+   * nobody gets the daemon to kill someone else's processes.
+   * @throws DaemonError DENIED when the caller is neither; INVALID_PARAMS when pid does not lead pgid.
+   */
+  register(group: SupervisedGroup, callerPid: number | null): void {
+    const info = processInfo(group.pid);
+    if (info === null) throw new DaemonError('INVALID_PARAMS', `process ${group.pid} does not exist`);
+    if (callerPid === null || (info.pid !== callerPid && info.ppid !== callerPid)) {
+      throw new DaemonError('DENIED', `only process ${group.pid} or its parent may register it`, 'register the child you started yourself');
+    }
+    if (processGroupOf(group.pid) !== group.pgid) {
+      throw new DaemonError('INVALID_PARAMS', `process ${group.pid} is not in process group ${group.pgid}`, 'start the child in its own process group (detached) and register that group');
+    }
+    this.db
+      .prepare('INSERT INTO supervised (pgid, pid, lease_ids, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT (pgid) DO UPDATE SET pid = excluded.pid, lease_ids = excluded.lease_ids')
+      .run(group.pgid, group.pid, JSON.stringify(group.lease_ids), this.clock.now());
+  }
+
+  unregister(pgid: number): void {
+    this.db.prepare('DELETE FROM supervised WHERE pgid = ?').run(pgid);
+  }
+
+  list(): SupervisedGroup[] {
+    const rows = this.db.prepare('SELECT pgid, pid, lease_ids FROM supervised').all() as { pgid: number; pid: number; lease_ids: string }[];
+    return rows.map((r) => ({ pgid: r.pgid, pid: r.pid, lease_ids: JSON.parse(r.lease_ids) as string[] }));
+  }
+
+  /**
+   * SIGTERM to every registered group now, SIGKILL to those still alive after the grace. Returns how
+   * many groups were signalled; does not wait for the grace.
+   */
+  terminateAll(): number {
+    const groups = this.list();
+    this.db.prepare('DELETE FROM supervised').run();
+    const signalled = groups.filter((g) => this.send(g.pgid, 'SIGTERM'));
+    if (signalled.length > 0) {
+      this.clock.setTimer(() => {
+        for (const g of signalled) {
+          if (this.send(g.pgid, 0) && this.send(g.pgid, 'SIGKILL')) log.warn('killed a process group that outlived its grace', { pgid: g.pgid });
+        }
+      }, this.graceMs);
+    }
+    return signalled.length;
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * The killswitch really cuts access: every lease revoked, pending requests denied, supervised process
+ * groups terminated (SIGKILL after the grace for one that ignores SIGTERM), every lease refused with
+ * exit 5 — also after a restart — until an admin disengages; `--wipe` leaves no value anywhere.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { RpcClient } from '../../electron/cli/rpc-client.js';
+import { assertNoPlaintext } from '../helpers/plaintext.js';
+import { type CliResult, TestStore } from '../helpers/store.js';
+
+const CONFIG = {
+  killswitch_grace: '1s',
+  approval_timeout: '30s',
+  approvals: { policy: 'preapproved', preapproved: [{ client_id: 'agent-1' }, { client_id: 'agent-2' }] },
+};
+const VALUES = { deploy_key: 'dk-killswitch-0123456789', api_token: 'tok-killswitch-abcdefghij' };
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const groupAlive = (pgid: number) => {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/** A process group holding a "secret": `stubborn` ignores SIGTERM (and so does its child). */
+function spawnGroup(stubborn: boolean): ChildProcess {
+  const script = stubborn ? 'trap "" TERM; sleep 300 & wait' : 'sleep 300 & wait';
+  return spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+}
+
+async function register(socket: string, child: ChildProcess): Promise<void> {
+  const client = await RpcClient.connect(socket);
+  try {
+    await client.call('exec.register', { pid: child.pid!, pgid: child.pid!, lease_ids: [] });
+  } finally {
+    client.close();
+  }
+}
+
+describe('killswitch', () => {
+  const store = new TestStore({ config: CONFIG, autoApprove: false });
+  const groups: ChildProcess[] = [];
+  let leaseIds: string[] = [];
+  let waiting: Promise<CliResult>;
+  let engaged: CliResult;
+
+  before(async () => {
+    await store.init();
+    await store.start();
+    for (const [name, value] of Object.entries(VALUES)) assert.equal((await store.admin(['add', name], { input: value })).code, 0);
+    leaseIds = await Promise.all(
+      ['agent-1', 'agent-2'].map(async (client) => (await store.cli(['lease', 'deploy_key', '--json', '--client-id', client])).json.data.lease_id as string),
+    );
+    groups.push(spawnGroup(true), spawnGroup(false));
+    await sleep(100);
+    for (const child of groups) await register(store.socket, child);
+    waiting = store.cli(['lease', 'api_token', '--json', '--client-id', 'stranger']);
+    for (let i = 0; i < 100 && (await store.cli(['requests'])).json.data.requests.length === 0; i++) await sleep(50);
+    engaged = await store.cli(['killswitch', '--reason', 'suspected leak']);
+  });
+  after(async () => {
+    for (const child of groups) if (groupAlive(child.pid!)) process.kill(-child.pid!, 'SIGKILL');
+    await store.cleanup();
+  });
+
+  test('engaging reports what it cut, in one audit entry', async () => {
+    assert.equal(engaged.code, 0, engaged.stderr);
+    assert.deepEqual(engaged.json.data, { revoked_leases: 2, denied_requests: 1, terminated_process_groups: 2, deleted_env_files: 0, wiped_secrets: 0 });
+    const audit = (await store.cli(['audit', '--action', 'killswitch.engaged'])).json.data.entries;
+    assert.equal(audit.length, 1);
+    assert.equal(audit[0].detail.reason, 'suspected leak');
+    assert.equal(audit[0].detail.revoked_leases, 2);
+    assert.equal(typeof audit[0].pid, 'number');
+  });
+
+  test('every lease was revoked and the pending request denied with exit 5', async () => {
+    for (const id of leaseIds) assert.equal((await store.cli(['renew', id])).code, 6);
+    assert.equal((await store.cli(['leases'])).json.data.leases.length, 0);
+    const denied = await waiting;
+    assert.equal(denied.code, 5);
+    assert.equal(denied.json.error.code, 'KILLSWITCH_ENGAGED');
+  });
+
+  test('supervised process groups are gone, the SIGTERM-ignoring one after the grace', async () => {
+    for (let i = 0; i < 60 && groups.some((c) => groupAlive(c.pid!)); i++) await sleep(50);
+    for (const child of groups) assert.equal(groupAlive(child.pid!), false, `process group ${child.pid} still alive`);
+  });
+
+  test('leases are refused with exit 5 and a hint, also after a restart', async () => {
+    const refused = await store.cli(['lease', 'deploy_key', '--client-id', 'agent-1']);
+    assert.equal(refused.code, 5);
+    assert.equal(refused.stdout, '');
+    assert.match(refused.stderr, /killswitch --disengage/);
+    await store.daemon!.stop();
+    await store.start();
+    const status = (await store.cli(['status'])).json.data;
+    assert.equal(status.killswitch.engaged, true);
+    assert.equal(status.killswitch.reason, 'suspected leak');
+    assert.equal(status.locked, true);
+    assert.equal((await store.cli(['lease', 'deploy_key', '--client-id', 'agent-1'])).code, 5);
+  });
+
+  test('disengaging needs the passphrase; then leases work again', async () => {
+    const agent = await store.cli(['killswitch', '--disengage']);
+    assert.equal(agent.code, 4);
+    assert.equal(agent.json.error.code, 'ADMIN_REQUIRED');
+    assert.equal((await store.admin(['killswitch', '--disengage'])).code, 0);
+    assert.equal((await store.cli(['status'])).json.data.killswitch.engaged, false);
+    assert.equal((await store.cli(['lease', 'deploy_key', '--client-id', 'agent-1'])).stdout, VALUES.deploy_key);
+  });
+
+  test('--wipe destroys every value: nothing recoverable in any file', async () => {
+    const wiped = await store.cli(['killswitch', '--wipe', '--reason', 'wipe test']);
+    assert.equal(wiped.code, 0, wiped.stderr);
+    assert.equal(wiped.json.data.wiped_secrets, 2);
+    assert.equal((await store.cli(['list'])).json.data.secrets.length, 0);
+    assertNoPlaintext(store.home, VALUES);
+    await store.daemon!.stop();
+    assertNoPlaintext(store.home, VALUES);
+  });
+});

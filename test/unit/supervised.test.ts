@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { afterEach, beforeEach, describe, test } from 'node:test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SupervisedProcesses } from '../../electron/daemon/supervised.js';
+import { DaemonError } from '../../shared/errors.js';
+import { type TestCore, createTestCore } from '../helpers/core.js';
+
+const codeOf = (f: () => void) => {
+  try {
+    f();
+    return 'ok';
+  } catch (e) {
+    return (e as DaemonError).code;
+  }
+};
+
+describe('supervised process groups', () => {
+  let t: TestCore;
+  let child: ChildProcess;
+  beforeEach(async () => {
+    t = await createTestCore();
+    child = spawn('sleep', ['30'], { detached: true, stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 50));
+  });
+  afterEach(() => {
+    child.kill('SIGKILL');
+    return t.dispose();
+  });
+
+  test('only the process itself or its parent may register its group, and only the group it leads', () => {
+    const group = { pid: child.pid!, pgid: child.pid!, lease_ids: [] };
+    assert.equal(codeOf(() => t.core.supervised.register(group, 1)), 'DENIED', 'pid 1 is not its parent');
+    assert.equal(codeOf(() => t.core.supervised.register(group, null)), 'DENIED', 'an unverifiable caller');
+    assert.equal(codeOf(() => t.core.supervised.register({ ...group, pgid: process.pid }, process.pid)), 'INVALID_PARAMS');
+    assert.equal(codeOf(() => t.core.supervised.register(group, process.pid)), 'ok');
+    assert.deepEqual(t.core.supervised.list(), [group]);
+  });
+
+  test('terminateAll sends SIGTERM now and SIGKILL after the grace to groups still alive', () => {
+    const sent: string[] = [];
+    const alive = new Set([101, 202]);
+    const supervised = new SupervisedProcesses(t.core.db, t.clock, 5000, (pgid, signal) => {
+      sent.push(`${pgid}:${signal}`);
+      if (signal === 'SIGKILL') alive.delete(pgid);
+      return alive.has(pgid);
+    });
+    t.core.db.prepare("INSERT INTO supervised (pgid, pid, lease_ids, registered_at) VALUES (101, 101, '[]', 0), (202, 202, '[]', 0), (303, 303, '[]', 0)").run();
+    assert.equal(supervised.terminateAll(), 2, 'group 303 no longer exists');
+    assert.deepEqual(sent, ['101:SIGTERM', '202:SIGTERM', '303:SIGTERM']);
+    alive.delete(202); // it obeyed SIGTERM
+    t.clock.advance(4999);
+    assert.equal(sent.length, 3);
+    t.clock.advance(1);
+    assert.deepEqual(sent.slice(3), ['101:0', '101:SIGKILL', '202:0']);
+    assert.deepEqual(supervised.list(), []);
+  });
+
+  test('the killswitch deletes the env files the daemon registered, and only those', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'as-env-'));
+    try {
+      const written = join(dir, '.env');
+      const bystander = join(dir, 'notes.txt');
+      writeFileSync(written, 'TOKEN=x\n', { mode: 0o600 });
+      writeFileSync(bystander, 'keep me');
+      t.core.envFiles.register(written, ['L-x']);
+      t.core.envFiles.register(join(dir, 'already-gone.env'), []);
+      const report = t.core.killswitch.engage({ reason: 'test' }, { pid: null });
+      assert.equal(report.deleted_env_files, 1);
+      assert.throws(() => readFileSync(written));
+      assert.equal(readFileSync(bystander, 'utf8'), 'keep me');
+      assert.deepEqual(t.core.envFiles.list(), []);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
