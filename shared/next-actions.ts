@@ -39,6 +39,8 @@ export function nextActionsOnSuccess(command: string, data: Data): NextAction[] 
       return [act(`secrets lease ${str(data, 'name', 'NAME')}`, 'lease the secret'), act('secrets list', 'list secrets')];
     case 'rm':
       return [act('secrets list', 'list the remaining secrets')];
+    case 'rotate':
+      return [act(`secrets lease ${str(data, 'name', 'NAME')}`, 'lease the new value'), act('secrets audit --action secret.rotated', 'rotation history')];
     case 'list':
       return [act('secrets lease NAME --ttl 1h --client-id ID', 'lease a secret'), act('secrets add NAME', 'add a secret')];
     case 'audit':

@@ -173,6 +173,19 @@ export const METHODS = {
     z.object({ name: z.string(), revoked_leases: z.number().int() }),
     'delete a secret and revoke its leases',
   ),
+  'secrets.rotate': method(
+    'agent',
+    z.object({ name: secretName }).strict(),
+    z.object({
+      name: z.string(),
+      rotated: z.boolean(),
+      revoked_leases: z.number().int(),
+      exit_code: z.number().int().nullable(),
+      duration_ms: z.number(),
+      reason: z.string().nullable(),
+    }),
+    "run a secret's rotation hook now",
+  ),
   'lease.grant': method(
     'agent',
     z.object({ secret_name: secretName, ttl: duration.optional(), client_id: clientId, client_pid: z.number().int().positive().optional() }).strict(),
@@ -212,8 +225,9 @@ export const METHODS = {
 
   'killswitch.engage': method(
     'agent',
-    z.object({ reason: z.string().min(1).max(500).optional(), wipe: z.boolean().optional() }).strict(),
+    z.object({ reason: z.string().min(1).max(500).optional(), wipe: z.boolean().optional(), rotate: z.boolean().optional() }).strict(),
     z.object({
+      rotations_started: z.number().int(),
       revoked_leases: z.number().int(),
       denied_requests: z.number().int(),
       terminated_process_groups: z.number().int(),
@@ -295,6 +309,8 @@ export const EVENT_TYPES = [
   'approval.requested',
   'approval.decided',
   'client.changed',
+  'rotate.completed',
+  'rotate.failed',
   'killswitch.engaged',
   'killswitch.disengaged',
 ] as const;

@@ -21,6 +21,7 @@ import { Killswitch } from './killswitch.js';
 import { LeaseManager } from './leases.js';
 import { type PassphraseVerifier } from './passphrase-verifier.js';
 import { FILES } from './paths.js';
+import { Rotator } from './rotation.js';
 import { SecretsStore } from './secrets-store.js';
 import { SupervisedProcesses } from './supervised.js';
 import { ValueCipher } from './value-cipher.js';
@@ -47,6 +48,7 @@ export class Core {
   readonly supervised: SupervisedProcesses;
   readonly envFiles: EnvFiles;
   readonly killswitch: Killswitch;
+  readonly rotator: Rotator;
   readonly clock: Clock;
   readonly startedAt: number;
   readonly dbPath: string;
@@ -82,10 +84,11 @@ export class Core {
       this.clock,
       () => this.killswitch.assertDisengaged(),
     );
+    this.rotator = new Rotator(this.secrets, this.leases, this.journal, options.config.rotationTimeoutMs);
     this.killswitch = new Killswitch(
       this.db,
       this.journal,
-      { leases: this.leases, approvals: this.approvals, supervised: this.supervised, envFiles: this.envFiles, cipher: this.cipher },
+      { leases: this.leases, approvals: this.approvals, supervised: this.supervised, envFiles: this.envFiles, cipher: this.cipher, rotator: this.rotator },
       this.clock,
     );
   }

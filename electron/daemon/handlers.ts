@@ -56,6 +56,7 @@ export function createHandlers(core: Core): Handlers {
         return { name: p.name, revoked_leases: revoked.length };
       }),
 
+    'secrets.rotate': (p) => core.rotator.rotate(p.name),
     'lease.grant': (p, caller) => core.leases.grant({ ...p, verified: caller.identity?.() ?? null }),
     'lease.list': (p) => ({ leases: core.leases.list(p) }),
     'lease.renew': (p) => core.leases.renew(p.lease_id, p.ttl),

@@ -11,6 +11,7 @@ import type { Db } from './db.js';
 import type { EnvFiles } from './env-files.js';
 import type { Journal } from './journal.js';
 import type { LeaseManager } from './leases.js';
+import type { Rotator } from './rotation.js';
 import type { SupervisedProcesses } from './supervised.js';
 import type { ValueCipher } from './value-cipher.js';
 
@@ -23,9 +24,12 @@ export interface KillswitchState {
 export interface EngageOptions {
   reason?: string;
   wipe?: boolean;
+  rotate?: boolean;
 }
 
 export interface EngageReport {
+  /** Rotation hooks run after the lock, in the background: engaging does not wait for them. */
+  rotations_started: number;
   revoked_leases: number;
   denied_requests: number;
   terminated_process_groups: number;
@@ -37,7 +41,7 @@ export class Killswitch {
   constructor(
     private readonly db: Db,
     private readonly journal: Journal,
-    private readonly parts: { leases: LeaseManager; approvals: ApprovalBroker; supervised: SupervisedProcesses; envFiles: EnvFiles; cipher: ValueCipher },
+    private readonly parts: { leases: LeaseManager; approvals: ApprovalBroker; supervised: SupervisedProcesses; envFiles: EnvFiles; cipher: ValueCipher; rotator: Rotator },
     private readonly clock: Clock,
   ) {}
 
@@ -55,14 +59,17 @@ export class Killswitch {
   }
 
   engage(options: EngageOptions, by: { client_id?: string | null; pid: number | null }): EngageReport {
-    const { leases, approvals, supervised, envFiles, cipher } = this.parts;
+    const { leases, approvals, supervised, envFiles, cipher, rotator } = this.parts;
     const reason = options.reason ?? 'killswitch';
     // Lock and revoke atomically: from this commit on no lease is granted and none is active.
     const revoked = this.journal.run((tx) => {
       this.db.prepare('INSERT INTO killswitch (one, engaged, changed_at, reason) VALUES (1, 1, ?, ?) ON CONFLICT (one) DO UPDATE SET engaged = 1, changed_at = excluded.changed_at, reason = excluded.reason').run(this.clock.now(), reason);
       return leases.revokeInTx(tx, { all: true }, `killswitch: ${reason}`).length;
     });
+    // Wiping destroys the values rotation would replace: with both, wipe wins.
+    const rotating = options.rotate === true && !options.wipe ? rotator.withHooks() : [];
     const report: EngageReport = {
+      rotations_started: rotating.length,
       revoked_leases: revoked,
       denied_requests: approvals.denyAll('the killswitch was engaged'),
       terminated_process_groups: supervised.terminateAll(),
@@ -74,6 +81,7 @@ export class Killswitch {
       tx.audit({ action: 'killswitch.engaged', client_id: by.client_id ?? null, pid: by.pid, detail: { reason, wipe: options.wipe === true, ...report } });
       tx.emit('killswitch.engaged', { reason, ...report });
     });
+    if (rotating.length > 0) void rotator.rotateAll(rotating);
     return report;
   }
 

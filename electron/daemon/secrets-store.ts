@@ -15,6 +15,12 @@ interface SecretRow {
   updated_at: number;
 }
 
+export interface ValueChange {
+  action?: 'secret.updated' | 'secret.rotated';
+  detail?: Record<string, unknown>;
+  within?: (tx: Tx) => void;
+}
+
 export class SecretsStore {
   private readonly selectOne;
   private readonly selectExists;
@@ -75,15 +81,20 @@ export class SecretsStore {
     return this.meta(row);
   }
 
-  /** @throws DaemonError SECRET_NOT_FOUND */
-  async set(name: string, value: string): Promise<SecretMetaT> {
+  /**
+   * Replaces a value. `change` describes it for the audit log and may do more in the same
+   * transaction (rotation revokes the old value's leases there).
+   * @throws DaemonError SECRET_NOT_FOUND
+   */
+  async set(name: string, value: string, change: ValueChange = {}): Promise<SecretMetaT> {
     this.require(name);
     const ciphertext = await this.cipher.encrypt(value);
     const row = this.journal.run((tx) => {
       const changed = this.db.prepare('UPDATE secrets SET ciphertext = ?, updated_at = ? WHERE name = ?').run(ciphertext, this.now(), name).changes;
       if (changed === 0) throw secretNotFound(name);
-      tx.audit({ action: 'secret.updated', secret_name: name });
-      tx.emit('secret.changed', { name, change: 'updated' });
+      change.within?.(tx);
+      tx.audit({ action: change.action ?? 'secret.updated', secret_name: name, detail: change.detail ?? null });
+      tx.emit('secret.changed', { name, change: change.action === 'secret.rotated' ? 'rotated' : 'updated' });
       return this.require(name);
     });
     this.cipher.remember(name, value);

@@ -70,7 +70,7 @@ describe('killswitch', () => {
 
   test('engaging reports what it cut, in one audit entry', async () => {
     assert.equal(engaged.code, 0, engaged.stderr);
-    assert.deepEqual(engaged.json.data, { revoked_leases: 2, denied_requests: 1, terminated_process_groups: 2, deleted_env_files: 0, wiped_secrets: 0 });
+    assert.deepEqual(engaged.json.data, { rotations_started: 0, revoked_leases: 2, denied_requests: 1, terminated_process_groups: 2, deleted_env_files: 0, wiped_secrets: 0 });
     const audit = (await store.cli(['audit', '--action', 'killswitch.engaged'])).json.data.entries;
     assert.equal(audit.length, 1);
     assert.equal(audit[0].detail.reason, 'suspected leak');

@@ -5,22 +5,27 @@ import { printSuccess } from '../output.js';
 
 export const killswitch: Command = {
   name: 'killswitch',
-  usage: 'killswitch [--wipe] [--reason R] | killswitch --disengage [--passphrase-file F]',
+  usage: 'killswitch [--rotate] [--wipe] [--reason R] | killswitch --disengage [--passphrase-file F]',
   summary: 'revoke every lease, kill supervised processes, lock the store (anyone); --disengage unlocks (admin)',
   args: [0, 0],
-  options: { wipe: { type: 'boolean' }, reason: { type: 'string' }, disengage: { type: 'boolean' }, ...PASSPHRASE_OPTION },
+  options: { wipe: { type: 'boolean' }, rotate: { type: 'boolean' }, reason: { type: 'string' }, disengage: { type: 'boolean' }, ...PASSPHRASE_OPTION },
   async run(ctx) {
     if (ctx.values.disengage) {
-      if (ctx.values.wipe || ctx.values.reason !== undefined) throw new DaemonError('USAGE', '--disengage takes no other option', 'secrets killswitch --disengage');
+      if (ctx.values.wipe || ctx.values.rotate || ctx.values.reason !== undefined) throw new DaemonError('USAGE', '--disengage takes no other option', 'secrets killswitch --disengage');
       const result = await ctx.adminCall('killswitch.disengage', {});
       return printSuccess(ctx.mode, 'killswitch --disengage', result, () => 'killswitch disengaged: leases can be granted again');
     }
-    const report = await ctx.call('killswitch.engage', { reason: ctx.values.reason as string | undefined, wipe: ctx.values.wipe === true ? true : undefined });
+    const report = await ctx.call('killswitch.engage', {
+      reason: ctx.values.reason as string | undefined,
+      wipe: ctx.values.wipe === true ? true : undefined,
+      rotate: ctx.values.rotate === true ? true : undefined,
+    });
     return printSuccess(ctx.mode, 'killswitch', report, () =>
       [
         'killswitch ENGAGED: every lease is refused until the store owner runs: secrets killswitch --disengage',
         `revoked ${report.revoked_leases} lease(s), denied ${report.denied_requests} request(s), terminated ${report.terminated_process_groups} process group(s), deleted ${report.deleted_env_files} env file(s)`,
         ...(ctx.values.wipe ? [`wiped ${report.wiped_secrets} secret value(s)`] : []),
+        ...(report.rotations_started > 0 ? [`rotating ${report.rotations_started} secret(s) in the background: secrets audit --action secret.rotated`] : []),
       ].join('\n'),
     );
   },

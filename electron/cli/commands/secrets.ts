@@ -1,4 +1,5 @@
 /** add, set, rm, list: managing the secrets themselves (add/set/rm are admin actions). */
+import { DaemonError } from '../../../shared/errors.js';
 import type { SecretMetaT } from '../../../shared/protocol.js';
 import { type Command, PASSPHRASE_OPTION } from '../command.js';
 import { table } from '../format.js';
@@ -67,5 +68,19 @@ export const list: Command = {
             result.secrets.map((s) => [s.name, String(s.active_leases), s.updated_at, s.description ?? '']),
           ),
     );
+  },
+};
+
+export const rotate: Command = {
+  name: 'rotate',
+  usage: 'rotate NAME',
+  summary: "run the secret's rotation hook now: its output becomes the value, old leases are revoked",
+  args: [1, 1],
+  async run(ctx) {
+    const result = await ctx.call('secrets.rotate', { name: ctx.positionals[0]! });
+    if (!result.rotated) {
+      throw new DaemonError('ROTATION_FAILED', `the rotation hook of ${result.name} failed (${result.reason}); the old value is kept`, 'fix the hook command and run: secrets rotate NAME');
+    }
+    return printSuccess(ctx.mode, 'rotate', result, () => `rotated ${result.name}: ${result.revoked_leases} lease(s) of the old value revoked (hook took ${result.duration_ms} ms)`);
   },
 };
