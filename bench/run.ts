@@ -2,12 +2,13 @@
  * `npm run bench`: measures the DESIGN.md §8 targets in one run and prints them side by side.
  * Prints results only: a missed target does not fail the run; a crash does (exit 1).
  *
- * Usage: node --import tsx bench/run.ts [section...]   (sections: cold throughput start memory audit)
+ * Usage: node --import tsx bench/run.ts [section...]   (sections: cold throughput start memory killswitch audit)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAudit } from './audit.js';
 import { benchColdCli } from './cold-cli.js';
+import { benchKillswitch } from './killswitch.js';
 import { CLI, REPO, cleanupSync, runNode } from './harness.js';
 import { describeMachine, formatMachine } from './machine.js';
 import { benchMemory } from './memory.js';
@@ -31,6 +32,7 @@ const SECTIONS: Section[] = [
   { name: 'throughput', title: 'daemon throughput', run: () => benchThroughput({ connections: 32, warmupMs: 1000, durationMs: 5000, tmpfsDir: '/dev/shm' }) },
   { name: 'start', title: 'daemon start with 100,000 leases', run: () => benchStart({ runs: 5, leases: 100_000, defaultWorkFactorRuns: 2 }) },
   { name: 'memory', title: 'idle daemon memory', run: () => benchMemory({ secrets: 3, leases: 5, idleMs: 2000 }) },
+  { name: 'killswitch', title: 'killswitch with 1,000 leases', run: () => benchKillswitch({ leases: 1000, groups: 50 }) },
   { name: 'audit', title: 'audit log with 1,000,000 entries', run: () => benchAudit({ entries: 1_000_000, batch: 10_000, queryRepeats: 20, progress }) },
 ];
 

@@ -177,7 +177,7 @@ export class Heartbeat {
     const { failuresBeforeTrigger } = this.options;
     log.warn('check failed', { reason, consecutive_failures: this.consecutiveFailures, failures_before_trigger: failuresBeforeTrigger });
     guard('onFailure', () => this.callbacks.onFailure({ reason, consecutive_failures: this.consecutiveFailures, failures_before_trigger: failuresBeforeTrigger, at }));
-    if (this.consecutiveFailures < failuresBeforeTrigger) return;
+    if (this.consecutiveFailures <= failuresBeforeTrigger) return;
 
     // Trigger once, then stay quiet: the killswitch is engaged and a person has to disengage it.
     this.triggered = true;

@@ -14,7 +14,8 @@ configureLogging({ level: 'debug', sink: (line) => logLines.push(line) });
 /** A real loopback endpoint whose behaviour the tests switch: up, 500, slow, or stopped (refused). */
 class Endpoint {
   mode: 'ok' | 'fail' | 'slow' = 'ok';
-  slowMs = 400;
+  /** How long the slow mode takes to answer: well past TIMEOUT. */
+  slowMs = 2000;
   requests = 0;
   /** Requests whose client went away before an answer (the probe destroyed them on timeout). */
   abandoned = 0;
@@ -39,6 +40,10 @@ class Endpoint {
           if (!res.destroyed) res.end('late');
         }, this.slowMs);
         this.slowTimers.add(timer);
+        res.on('close', () => {
+          clearTimeout(timer);
+          this.slowTimers.delete(timer);
+        });
       }
     });
     // Port 0 the first time; the same port again after stop(), so the URL stays valid.
@@ -68,8 +73,9 @@ const endpoint = new Endpoint();
 before(() => endpoint.start());
 after(() => endpoint.stop());
 
+// Generous timeout: on a loaded machine a loopback answer must never be mistaken for a timeout.
 const INTERVAL = 100;
-const TIMEOUT = 50;
+const TIMEOUT = 500;
 const options = (failuresBeforeTrigger: number) => ({ url: endpoint.url, intervalMs: INTERVAL, timeoutMs: TIMEOUT, failuresBeforeTrigger });
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -295,7 +301,7 @@ test('a callback that throws does not stop the heartbeat', async () => {
   }
 });
 
-test('real timers, default probe: a slow endpoint never has two probes in flight', async () => {
+test('real timers: a slow endpoint never has two probes in flight', async () => {
   const rec = recorder();
   // The interval is shorter than the answer time: checks must wait rather than pile up.
   const heartbeat = new Heartbeat({ url: endpoint.url, intervalMs: 20, timeoutMs: 2000, failuresBeforeTrigger: 3 }, systemClock, rec.callbacks, rec.probe);
@@ -309,7 +315,7 @@ test('real timers, default probe: a slow endpoint never has two probes in flight
     assert.deepEqual(rec.events, [], 'slow but within the timeout is a success');
   } finally {
     heartbeat.stop();
-    endpoint.slowMs = 400;
+    endpoint.slowMs = 2000;
     await Promise.all(rec.probes);
   }
 });
