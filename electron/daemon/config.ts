@@ -73,6 +73,9 @@ const ConfigSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    if (config.heartbeat.enabled && !/^https?:\/\/[^/\s]+/.test(config.heartbeat.url)) {
+      ctx.addIssue({ code: 'custom', path: ['heartbeat', 'url'], message: 'an enabled heartbeat needs an http:// or https:// URL' });
+    }
     if (config.approvals.policy === 'prompt' && config.approvals.preapproved.length > 0) {
       ctx.addIssue({ code: 'custom', path: ['approvals', 'preapproved'], message: 'is only used with "policy": "preapproved"' });
     }

@@ -12,10 +12,12 @@ import { Checkpointer } from './checkpointer.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
 import { type Db, openDb } from './db.js';
+import { createDeadManSwitch } from './dead-man.js';
 import { EnvFiles } from './env-files.js';
 import { EventBus } from './events.js';
 import type { UnlockedIdentity } from './identity.js';
 import { type GrantInput, GrantStore } from './grants.js';
+import type { Heartbeat } from './heartbeat.js';
 import { Journal } from './journal.js';
 import { Killswitch } from './killswitch.js';
 import { LeaseManager } from './leases.js';
@@ -49,6 +51,7 @@ export class Core {
   readonly envFiles: EnvFiles;
   readonly killswitch: Killswitch;
   readonly rotator: Rotator;
+  readonly heartbeat: Heartbeat | null;
   readonly clock: Clock;
   readonly startedAt: number;
   readonly dbPath: string;
@@ -91,6 +94,7 @@ export class Core {
       { leases: this.leases, approvals: this.approvals, supervised: this.supervised, envFiles: this.envFiles, cipher: this.cipher, rotator: this.rotator },
       this.clock,
     );
+    this.heartbeat = createDeadManSwitch(this);
   }
 
   get config(): Config {
@@ -101,8 +105,14 @@ export class Core {
     return verifyAuditChainParallel(this.db, this.dbPath, this.auditKey);
   }
 
+  /** Starts the background work (the dead-man heartbeat, unless the killswitch is engaged). */
+  start(): void {
+    if (!this.killswitch.state().engaged) this.heartbeat?.start();
+  }
+
   /** Commits what is pending, stops the checkpoint worker, closes the database. */
   async close(): Promise<void> {
+    this.heartbeat?.stop();
     this.approvals.close();
     this.leases.stop();
     this.cipher.clear();

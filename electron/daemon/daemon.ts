@@ -68,6 +68,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     process.umask(previousMask);
   }
   chmodSync(options.socketPath, 0o600);
+  core.start();
   log.info('serving', { socket: options.socketPath, data_dir: options.dataDir, protection: identity.protection });
 
   let stopping: Promise<void> | null = null;

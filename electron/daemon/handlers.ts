@@ -38,7 +38,7 @@ export function createHandlers(core: Core): Handlers {
         protection,
         locked: killswitch.engaged,
         killswitch,
-        heartbeat: { enabled: false },
+        heartbeat: heartbeatStatus(core),
         approvals: { policy: core.config.file.approvals.policy, pending: core.approvals.pendingCount, timeout: formatDuration(core.config.approvalTimeoutMs) },
         counts: { secrets: core.secrets.count(), active_leases: core.leases.activeCount(), audit_entries: core.audit.count() },
         limits: { default_lease_ttl: formatDuration(core.config.defaultLeaseTtlMs), max_lease_ttl: formatDuration(core.config.maxLeaseTtlMs) },
@@ -88,7 +88,11 @@ export function createHandlers(core: Core): Handlers {
       const who = caller.identity?.() ?? null;
       return core.killswitch.engage(p, { pid: who?.pid ?? null });
     },
-    'killswitch.disengage': (_p, caller) => ({ engaged: core.killswitch.disengage(decidedBy(core, caller)).engaged }),
+    'killswitch.disengage': (_p, caller) => {
+      const { engaged } = core.killswitch.disengage(decidedBy(core, caller));
+      core.heartbeat?.start();
+      return { engaged };
+    },
     'exec.register': (p, caller) => {
       core.killswitch.assertDisengaged();
       core.supervised.register(p, caller.identity?.()?.pid ?? null);
@@ -123,4 +127,11 @@ export function createHandlers(core: Core): Handlers {
 function decidedBy(core: Core, caller: Caller): string {
   if (core.options.passphraseVerifier === null) return 'unproven (insecure keyfile)';
   return caller.proof?.passphrase !== undefined ? 'passphrase' : caller.transport;
+}
+
+/** The heartbeat as `status` shows it: the URL only as its origin (a path may hold a token). */
+function heartbeatStatus(core: Core) {
+  const state = core.heartbeat?.state();
+  if (!state) return { enabled: false };
+  return { ...state, url: new URL(state.url).origin };
 }

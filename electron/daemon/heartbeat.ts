@@ -6,18 +6,14 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { tryParseDuration } from '../../shared/durations.js';
-import { systemClock, type Clock } from './clock.js';
+import type { Clock } from './clock.js';
 import type { ConfigFile } from './config.js';
 import { createLogger } from './logger.js';
 
 const log = createLogger('heartbeat');
 
-export interface HeartbeatOptions {
-  url: string;
-  intervalMs: number;
-  timeoutMs: number;
-  failuresBeforeTrigger: number;
-}
+/** `failuresBeforeTrigger`: consecutive failed checks that engage the killswitch (config default 3). */
+export interface HeartbeatOptions { url: string; intervalMs: number; timeoutMs: number; failuresBeforeTrigger: number }
 
 /**
  * One check. Resolves when the endpoint is up; rejects with a short reason otherwise. It must settle
@@ -25,21 +21,11 @@ export interface HeartbeatOptions {
  */
 export type Probe = (url: string, timeoutMs: number) => Promise<void>;
 
-/** One failed check, for an audit entry. `reason` is short ("HTTP 500", "ECONNREFUSED"), never a body. */
-export interface HeartbeatFailure {
-  reason: string;
-  consecutive_failures: number;
-  failures_before_trigger: number;
-  at: string;
-}
+/** One failed check, for an audit entry: `reason` is short ("HTTP 500", "ECONNREFUSED"), never a body; `at` is ISO. */
+export interface HeartbeatFailure { reason: string; consecutive_failures: number; failures_before_trigger: number; at: string }
 
 /** The failure that reached the threshold; the daemon engages the killswitch on it. */
-export interface HeartbeatTrigger {
-  reason: string;
-  consecutive_failures: number;
-  last_ok: string | null;
-  at: string;
-}
+export interface HeartbeatTrigger { reason: string; consecutive_failures: number; last_ok: string | null; at: string }
 
 export interface HeartbeatCallbacks {
   onFailure(info: HeartbeatFailure): void;
@@ -59,12 +45,8 @@ export interface HeartbeatState {
 
 /** Milliseconds from the `heartbeat` block of config.json (already validated there). */
 export function heartbeatOptionsFromConfig(heartbeat: ConfigFile['heartbeat']): HeartbeatOptions {
-  return {
-    url: heartbeat.url,
-    intervalMs: tryParseDuration(heartbeat.interval)!,
-    timeoutMs: tryParseDuration(heartbeat.timeout)!,
-    failuresBeforeTrigger: heartbeat.failures_before_trigger,
-  };
+  const { url, interval, timeout, failures_before_trigger } = heartbeat;
+  return { url, intervalMs: tryParseDuration(interval)!, timeoutMs: tryParseDuration(timeout)!, failuresBeforeTrigger: failures_before_trigger };
 }
 
 export class Heartbeat {
@@ -86,7 +68,9 @@ export class Heartbeat {
     private readonly callbacks: HeartbeatCallbacks,
     private readonly probe: Probe = httpProbe,
   ) {
-    const { intervalMs, timeoutMs, failuresBeforeTrigger } = options;
+    // A bad URL would fail every check and lock everything: refuse it up front instead.
+    const { url, intervalMs, timeoutMs, failuresBeforeTrigger } = options;
+    if (!/^https?:$/.test(URL.canParse(url) ? new URL(url).protocol : '')) throw new RangeError('heartbeat url must be an http:// or https:// URL');
     if (!(intervalMs > 0) || !(timeoutMs > 0)) throw new RangeError('heartbeat interval and timeout must be positive');
     if (!Number.isInteger(failuresBeforeTrigger) || failuresBeforeTrigger < 1) throw new RangeError('failuresBeforeTrigger must be a positive integer');
   }
@@ -177,7 +161,7 @@ export class Heartbeat {
     const { failuresBeforeTrigger } = this.options;
     log.warn('check failed', { reason, consecutive_failures: this.consecutiveFailures, failures_before_trigger: failuresBeforeTrigger });
     guard('onFailure', () => this.callbacks.onFailure({ reason, consecutive_failures: this.consecutiveFailures, failures_before_trigger: failuresBeforeTrigger, at }));
-    if (this.consecutiveFailures <= failuresBeforeTrigger) return;
+    if (this.consecutiveFailures < failuresBeforeTrigger) return;
 
     // Trigger once, then stay quiet: the killswitch is engaged and a person has to disengage it.
     this.triggered = true;
@@ -213,24 +197,16 @@ export function reasonOf(err: unknown): string {
  * The default probe: one GET over node:http(s) (global fetch would load undici, ~12 MB). Resolves on
  * a 2xx once the (discarded) body has ended; rejects on a connection error, any other status, or
  * when the whole exchange takes longer than `timeoutMs`, in which case the request is destroyed.
- * A fresh connection each time (no keep-alive): the check is that the endpoint is reachable now.
+ * Redirects are not followed (a 3xx fails). A fresh connection each time (no keep-alive): the check
+ * is that the endpoint is reachable now.
  */
 export function httpProbe(url: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    let target: URL;
-    try {
-      target = new URL(url);
-    } catch {
-      reject(new Error('invalid URL'));
-      return;
-    }
+    // Thrown here, these reject: an invalid URL as ERR_INVALID_URL (a code, not the URL itself).
+    const target = new URL(url);
     const send = target.protocol === 'https:' ? httpsRequest : target.protocol === 'http:' ? httpRequest : null;
-    if (!send) {
-      reject(new Error(`unsupported protocol ${target.protocol}`));
-      return;
-    }
+    if (!send) throw new Error(`unsupported protocol ${target.protocol}`);
     let settled = false;
-    let timer: NodeJS.Timeout | undefined;
     const finish = (err?: Error) => {
       if (settled) return;
       settled = true;
@@ -250,7 +226,7 @@ export function httpProbe(url: string, timeoutMs: number): Promise<void> {
       res.on('error', (err) => finish(err));
       res.on('close', () => finish(new Error('response cut short')));
     });
-    timer = setTimeout(() => {
+    const timer = setTimeout(() => {
       finish(new Error(`timeout after ${timeoutMs} ms`));
       req.destroy();
     }, timeoutMs);

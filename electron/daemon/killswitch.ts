@@ -23,6 +23,8 @@ export interface KillswitchState {
 
 export interface EngageOptions {
   reason?: string;
+  /** false: lock without revoking the active leases (a heartbeat fail action). Default true. */
+  revoke?: boolean;
   wipe?: boolean;
   rotate?: boolean;
 }
@@ -64,7 +66,7 @@ export class Killswitch {
     // Lock and revoke atomically: from this commit on no lease is granted and none is active.
     const revoked = this.journal.run((tx) => {
       this.db.prepare('INSERT INTO killswitch (one, engaged, changed_at, reason) VALUES (1, 1, ?, ?) ON CONFLICT (one) DO UPDATE SET engaged = 1, changed_at = excluded.changed_at, reason = excluded.reason').run(this.clock.now(), reason);
-      return leases.revokeInTx(tx, { all: true }, `killswitch: ${reason}`).length;
+      return options.revoke === false ? 0 : leases.revokeInTx(tx, { all: true }, `killswitch: ${reason}`).length;
     });
     // Wiping destroys the values rotation would replace: with both, wipe wins.
     const rotating = options.rotate === true && !options.wipe ? rotator.withHooks() : [];

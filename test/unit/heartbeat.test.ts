@@ -343,3 +343,11 @@ test('real timers, default probe: a stopped server triggers once, then checking 
     await endpoint.start();
   }
 });
+
+test('a URL that could never succeed is refused up front, not counted into a trigger', () => {
+  const callbacks = { onFailure: () => {}, onTrigger: () => {} };
+  for (const url of ['', 'not a url', 'ftp://example.com/']) {
+    assert.throws(() => new Heartbeat({ ...options(3), url }, systemClock, callbacks), /http:\/\/ or https:\/\//);
+  }
+  assert.throws(() => new Heartbeat(options(0), systemClock, callbacks), /positive integer/);
+});
