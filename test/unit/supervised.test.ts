@@ -76,4 +76,21 @@ describe('supervised process groups', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  test('killswitch --rotate with --wipe runs no hook: the values are gone', async () => {
+    await t.core.secrets.add({ name: 'hooked', value: 'v', rotate_via: 'echo new' });
+    const report = t.core.killswitch.engage({ rotate: true, wipe: true }, { pid: null });
+    assert.equal(report.rotations_started, 0);
+    assert.equal(report.wiped_secrets, 1);
+    assert.equal(t.core.audit.query({ action: 'secret.rotated' }).length, 0);
+  });
+
+  test('a fail action that keeps leases locks without revoking them', async () => {
+    await t.core.secrets.add({ name: 'kept', value: 'v' });
+    await t.core.leases.grant({ secret_name: 'kept', client_id: 'a' });
+    const report = t.core.killswitch.engage({ revoke: false }, { pid: null });
+    assert.equal(report.revoked_leases, 0);
+    assert.equal(t.core.leases.activeCount(), 1);
+    assert.throws(() => t.core.killswitch.assertDisengaged(), /killswitch is engaged/);
+  });
 });
