@@ -200,6 +200,19 @@ export const METHODS = {
     LeaseGranted,
     'lease a secret value for a time',
   ),
+  'lease.grant_many': method(
+    'agent',
+    z
+      .object({
+        secrets: z.array(z.object({ secret_name: secretName, ttl: duration.optional() }).strict()).min(1).max(100),
+        client_id: clientId,
+        client_pid: z.number().int().positive().optional(),
+      })
+      .strict()
+      .refine((p) => new Set(p.secrets.map((s) => s.secret_name)).size === p.secrets.length, { message: 'each secret at most once' }),
+    z.object({ leases: z.array(LeaseGranted) }),
+    'lease several secrets as one approval request, all or none (exec)',
+  ),
   'lease.list': method(
     'agent',
     z.object({ client_id: clientId.optional(), secret_name: secretName.optional() }).strict(),

@@ -23,7 +23,9 @@ export interface ApprovalLimits {
 
 export interface LeaseWish {
   client_id: string;
-  secret_name: string;
+  /** One or more secrets, asked for together (`exec` leases a whole project as one request). */
+  secret_names: string[];
+  /** The longest TTL asked for. */
   ttlMs: number;
   reported_pid: number | null;
 }
@@ -82,19 +84,19 @@ export class ApprovalBroker {
   async authorize(caller: Caller, wish: LeaseWish): Promise<void> {
     const identity = caller.identity?.() ?? null;
     const launcher = identity?.launcher_key ?? 'unknown';
-    const want = { client_id: wish.client_id, launcher, secret_name: wish.secret_name };
-    const grants = this.grants.matching(want);
-    if (grants.length > 0) return checkMaxTtl(grants, want, wish.ttlMs);
+    const uncovered = this.uncovered(wish.client_id, launcher, wish.secret_names, wish.ttlMs);
+    if (uncovered.length === 0) return;
     this.refuseDuringCooldown(wish.client_id, launcher);
 
-    const key = `${wish.client_id}\0${launcher}\0${wish.secret_name}`;
+    const asked = { ...wish, secret_names: uncovered };
+    const key = `${wish.client_id}\0${launcher}\0${[...uncovered].sort().join('\0')}`;
     let pending = [...this.pending.values()].find((p) => p.key === key);
     if (!pending) {
       const ofClient = [...this.pending.values()].filter((p) => p.request.client_id === wish.client_id).length;
       if (ofClient >= this.limits.maxPendingPerClient) {
         throw new DaemonError('DENIED', `client "${wish.client_id}" already has ${ofClient} requests waiting for a person`, 'wait for a decision on those: secrets requests');
       }
-      pending = this.open(wish, launcher, key, identity);
+      pending = this.open(asked, launcher, key, identity);
     }
     caller.notify?.(APPROVAL_PENDING_NOTIFICATION, { request: pending.request });
     const waiting = pending;
@@ -103,6 +105,20 @@ export class ApprovalBroker {
       waiting.waiters.push(waiter);
       // A client that gives up (disconnects) withdraws its wait; nobody is granted a lease unseen.
       caller.signal?.addEventListener('abort', () => this.withdraw(waiting, waiter), { once: true });
+    });
+  }
+
+  /**
+   * The secrets no grant covers yet.
+   * @throws DaemonError DENIED when a covering grant's max TTL is shorter than asked for.
+   */
+  private uncovered(clientId: string, launcher: string, names: string[], ttlMs: number): string[] {
+    return names.filter((secret_name) => {
+      const want = { client_id: clientId, launcher, secret_name };
+      const grants = this.grants.matching(want);
+      if (grants.length === 0) return true;
+      checkMaxTtl(grants, want, ttlMs);
+      return false;
     });
   }
 
@@ -130,7 +146,7 @@ export class ApprovalBroker {
     const request: ApprovalRequestT = {
       request_id: newRequestId(),
       client_id: wish.client_id,
-      secret_names: [wish.secret_name],
+      secret_names: wish.secret_names,
       ttl: formatDuration(wish.ttlMs),
       reason,
       verified: identity && { uid: identity.uid, pid: identity.pid, exe: identity.exe, cwd: identity.cwd, argv: identity.argv, parents: identity.parents, launcher },
@@ -147,8 +163,8 @@ export class ApprovalBroker {
         outcome: 'ok',
         client_id: wish.client_id,
         pid: identity?.pid ?? null,
-        secret_name: wish.secret_name,
-        detail: { request_id: request.request_id, launcher, reason, reported_pid: wish.reported_pid, exe: identity?.exe ?? null, parents: identity?.parents.map((p) => p.exe) ?? [] },
+        secret_name: wish.secret_names[0],
+        detail: { request_id: request.request_id, secrets: wish.secret_names, launcher, reason, reported_pid: wish.reported_pid, exe: identity?.exe ?? null, parents: identity?.parents.map((p) => p.exe) ?? [] },
       });
       tx.emit('approval.requested', { request });
     });
@@ -209,11 +225,10 @@ export class ApprovalBroker {
 
   /** Lets a decided request's waiters through if the grants now allow them (a max TTL may not). */
   private releaseCovered(pending: Pending): void {
-    const want = { client_id: pending.request.client_id, launcher: pending.launcher, secret_name: pending.request.secret_names[0]! };
-    const grants = this.grants.matching(want);
     for (const waiter of pending.waiters) {
       try {
-        checkMaxTtl(grants, want, waiter.ttlMs);
+        const left = this.uncovered(pending.request.client_id, pending.launcher, pending.request.secret_names, waiter.ttlMs);
+        if (left.length > 0) throw new DaemonError('DENIED', `not approved for ${left.join(', ')}`, 'lease again to ask for them');
         waiter.resolve();
       } catch (error) {
         waiter.reject(error);
@@ -224,8 +239,8 @@ export class ApprovalBroker {
   /** Other requests of the client that a new grant now covers go through without asking again. */
   private releaseCoveredOthers(clientId: string): void {
     for (const other of [...this.pending.values()].filter((p) => p.request.client_id === clientId)) {
-      const want = { client_id: clientId, launcher: other.launcher, secret_name: other.request.secret_names[0]! };
-      if (this.grants.matching(want).length === 0) continue;
+      const covered = other.request.secret_names.every((secret_name) => this.grants.matching({ client_id: clientId, launcher: other.launcher, secret_name }).length > 0);
+      if (!covered) continue;
       this.take(other.request.request_id);
       this.decided(other, 'allow', { by: 'grant', covered_by_grant: true });
       this.releaseCovered(other);

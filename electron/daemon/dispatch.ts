@@ -19,12 +19,13 @@ export type ClientAuthorizer = (caller: Caller, method: MethodName, params: unkn
  */
 export function leaseApprovals(core: Core): ClientAuthorizer {
   return async (caller, method, params) => {
-    if (method !== 'lease.grant') return;
-    const p = params as ValidParams<'lease.grant'>;
+    if (method !== 'lease.grant' && method !== 'lease.grant_many') return;
+    const p = params as ValidParams<'lease.grant_many'> | ValidParams<'lease.grant'>;
+    const wanted = 'secrets' in p ? p.secrets : [{ secret_name: p.secret_name, ttl: p.ttl }];
     core.killswitch.assertDisengaged();
-    const ttlMs = core.leases.ttlMs(p.ttl);
-    if (!core.secrets.exists(p.secret_name)) throw secretNotFound(p.secret_name);
-    await core.approvals.authorize(caller, { client_id: p.client_id, secret_name: p.secret_name, ttlMs, reported_pid: p.client_pid ?? null });
+    const ttlMs = Math.max(...wanted.map((w) => core.leases.ttlMs(w.ttl)));
+    for (const { secret_name } of wanted) if (!core.secrets.exists(secret_name)) throw secretNotFound(secret_name);
+    await core.approvals.authorize(caller, { client_id: p.client_id, secret_names: wanted.map((w) => w.secret_name), ttlMs, reported_pid: p.client_pid ?? null });
   };
 }
 

@@ -58,6 +58,18 @@ export function createHandlers(core: Core): Handlers {
 
     'secrets.rotate': (p) => core.rotator.rotate(p.name),
     'lease.grant': (p, caller) => core.leases.grant({ ...p, verified: caller.identity?.() ?? null }),
+    'lease.grant_many': async (p, caller) => {
+      const verified = caller.identity?.() ?? null;
+      const results = await Promise.allSettled(p.secrets.map((s) => core.leases.grant({ ...s, client_id: p.client_id, client_pid: p.client_pid, verified })));
+      const granted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) {
+        // All or none: a process must not start with half its secrets.
+        granted.forEach((lease) => core.leases.revoke({ lease_id: lease.lease_id }, 'another lease of the same request failed'));
+        throw failed.reason;
+      }
+      return { leases: granted };
+    },
     'lease.list': (p) => ({ leases: core.leases.list(p) }),
     'lease.renew': (p) => core.leases.renew(p.lease_id, p.ttl),
     'lease.revoke': (p) => {

@@ -11,7 +11,7 @@ function callerFrom(launcher: string, pid = 4242): Caller & { notices: string[] 
   return { transport: 'socket', identity: () => identity, notify: (method) => notices.push(method), notices };
 }
 
-const wish = (client_id: string, secret_name = 'token', ttlMs = 3_600_000) => ({ client_id, secret_name, ttlMs, reported_pid: null });
+const wish = (client_id: string, secret_name: string | string[] = 'token', ttlMs = 3_600_000) => ({ client_id, secret_names: [secret_name].flat(), ttlMs, reported_pid: null });
 const settle = (p: Promise<unknown>) => p.then(() => 'allowed', (e: DaemonError) => e.code);
 const flush = () => new Promise((r) => setImmediate(r));
 
@@ -107,6 +107,18 @@ describe('approval broker (fake clock)', () => {
     assert.equal(await second, 'DENIED');
     assert.equal(t.core.approvals.list().length, 0);
     assert.equal(t.core.audit.query({ action: 'approval.decided' })[0]!.detail!.decision, 'withdrawn');
+  });
+
+  test('several secrets asked for together make one request for those no grant covers', async () => {
+    const caller = callerFrom('/usr/bin/node /deploy.js');
+    t.core.grants.add({ client_id: 'project', launcher: null, secrets: ['a'], max_ttl_ms: null, expires_at: null, source: 'pre-approval' });
+    const pending = settle(t.core.approvals.authorize(caller, wish('project', ['a', 'b', 'c'])));
+    const [request] = t.core.approvals.list();
+    assert.deepEqual(request!.secret_names, ['b', 'c']);
+    const { grant } = t.core.approvals.approve(request!.request_id, { for: '1h' }, 'test');
+    assert.deepEqual(grant!.secrets, ['b', 'c']);
+    assert.equal(await pending, 'allowed');
+    assert.equal(await settle(t.core.approvals.authorize(caller, wish('project', ['c', 'a', 'b']))), 'allowed', 'now covered without asking');
   });
 
   test('a grant for all secrets releases the client\'s other waiting requests', async () => {

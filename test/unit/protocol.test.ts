@@ -58,4 +58,17 @@ describe('dispatch', () => {
     assert.equal(await codeOf(add(undefined, 'y')), 'ADMIN_REQUIRED', 'a previous success does not open the next request');
     assert.equal(t.core.audit.query({ action: 'admin.denied' }).length, 3);
   });
+
+  test('lease.grant_many is all or none: a lease that fails takes the granted ones back', async () => {
+    await t.core.secrets.add({ name: 'present', value: 'v' });
+    const handlers = createHandlers(t.core);
+    await assert.rejects(
+      Promise.resolve(handlers['lease.grant_many']({ secrets: [{ secret_name: 'present' }, { secret_name: 'vanished' }], client_id: 'exec' }, { transport: 'socket' })),
+      (e: unknown) => (e as DaemonError).code === 'SECRET_NOT_FOUND',
+    );
+    assert.equal(t.core.leases.activeCount(), 0);
+    const revoked = t.core.audit.query({ action: 'lease.revoked' });
+    assert.equal(revoked.length, 1);
+    assert.equal(revoked[0]!.secret_name, 'present');
+  });
 });
