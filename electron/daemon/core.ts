@@ -86,6 +86,7 @@ export class Core {
       { defaultTtlMs: options.config.defaultLeaseTtlMs, maxTtlMs: options.config.maxLeaseTtlMs },
       this.clock,
       () => this.killswitch.assertDisengaged(),
+      (leaseId) => this.supervised.terminateHolding(leaseId),
     );
     this.rotator = new Rotator(this.secrets, this.leases, this.journal, options.config.rotationTimeoutMs);
     this.killswitch = new Killswitch(

@@ -11,6 +11,8 @@ import { type EventBus, makeEvent } from './events.js';
 export interface Tx {
   audit(input: AuditInput): void;
   emit(type: EventType, data: Record<string, unknown>): void;
+  /** Runs `effect` once the transaction has committed (side effects such as signalling processes). */
+  onCommit(effect: () => void): void;
 }
 
 export class Journal {
@@ -24,6 +26,7 @@ export class Journal {
 
   run<T>(change: (tx: Tx) => T): T {
     const pending: DaemonEvent[] = [];
+    const effects: (() => void)[] = [];
     // Events are only built when someone listens: most leases happen with no window open.
     const listening = this.events.subscriberCount > 0;
     const tx: Tx = {
@@ -34,6 +37,7 @@ export class Journal {
       emit: (type, data) => {
         if (listening) pending.push(makeEvent(type, data, this.now()));
       },
+      onCommit: (effect) => effects.push(effect),
     };
     const head = this.auditLog.saveHead();
     let result: T;
@@ -49,6 +53,7 @@ export class Journal {
     }
     this.afterCommit();
     for (const event of pending) this.events.emit(event);
+    for (const effect of effects) effect();
     return result;
   }
 }

@@ -80,6 +80,8 @@ export class LeaseManager {
     private readonly clock: Clock,
     /** Throws when no lease may be granted now (the killswitch), checked inside the commit. */
     private readonly guard: () => void = () => {},
+    /** Called after the commit that ends a lease (revoked or expired). */
+    private readonly onEnded: (leaseId: string) => void = () => {},
   ) {
     this.insertLease = db.prepare(
       "INSERT INTO leases (lease_id, secret_name, client_id, client_pid, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, 'active')",
@@ -249,6 +251,7 @@ export class LeaseManager {
     const action = status === 'revoked' ? 'lease.revoked' : 'lease.expired';
     tx.audit({ action, client_id: row.client_id, pid: row.client_pid, secret_name: row.secret_name, lease_id: row.lease_id, detail: { reason } });
     tx.emit(action, { lease: toInfo({ ...row, status }), reason });
+    tx.onCommit(() => this.onEnded(row.lease_id));
     return row.lease_id;
   }
 

@@ -37,12 +37,16 @@ function processGroupOf(pid: number): number | null {
 }
 
 export class SupervisedProcesses {
+  private readonly holding;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly graceMs: number,
     private readonly send: SignalSender = signalGroup,
-  ) {}
+  ) {
+    this.holding = db.prepare('SELECT pgid FROM supervised, json_each(supervised.lease_ids) WHERE json_each.value = ?').pluck();
+  }
 
   /**
    * Registers the process group led by `pid`. Only the process itself or its parent may register it:
@@ -72,13 +76,25 @@ export class SupervisedProcesses {
     return rows.map((r) => ({ pgid: r.pgid, pid: r.pid, lease_ids: JSON.parse(r.lease_ids) as string[] }));
   }
 
-  /**
-   * SIGTERM to every registered group now, SIGKILL to those still alive after the grace. Returns how
-   * many groups were signalled; does not wait for the grace.
-   */
+  /** SIGTERM to every registered group now, SIGKILL after the grace; returns how many were signalled. */
   terminateAll(): number {
     const groups = this.list();
     this.db.prepare('DELETE FROM supervised').run();
+    return this.terminate(groups);
+  }
+
+  /** A lease ended: the process groups that hold it lose access now, like with the killswitch. */
+  terminateHolding(leaseId: string): number {
+    const pgids = this.holding.all(leaseId) as number[];
+    if (pgids.length === 0) return 0;
+    const groups = this.list().filter((g) => pgids.includes(g.pgid));
+    for (const g of groups) this.unregister(g.pgid);
+    log.info('terminating process groups whose lease ended', { lease_id: leaseId, groups: groups.length });
+    return this.terminate(groups);
+  }
+
+  /** Does not wait for the grace. */
+  private terminate(groups: SupervisedGroup[]): number {
     const signalled = groups.filter((g) => this.send(g.pgid, 'SIGTERM'));
     if (signalled.length > 0) {
       this.clock.setTimer(() => {
