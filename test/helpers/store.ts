@@ -23,6 +23,7 @@ export interface CliResult {
 
 export interface CliOptions {
   input?: string | Buffer;
+  cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
 }
@@ -41,6 +42,7 @@ export function runCli(args: string[], env: Record<string, string>, options: Cli
       env: { PATH: process.env.PATH ?? '', ...env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
+      cwd: options.cwd,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

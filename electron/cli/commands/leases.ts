@@ -36,7 +36,7 @@ export const lease: Command = {
 };
 
 /** The lease waits for a person: say on stderr what is pending and how to decide. */
-function tellPersonAboutPending(request: ApprovalRequestT): void {
+export function tellPersonAboutPending(request: ApprovalRequestT): void {
   process.stderr.write(
     `secrets: waiting for approval: ${describeRequest(request)}\n` +
       `secrets: hint: the person who owns the store decides: secrets approve ${request.request_id} [--for 1h] [--scope all]  or  secrets deny ${request.request_id}\n`,

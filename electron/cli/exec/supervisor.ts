@@ -1,0 +1,78 @@
+/**
+ * Runs the command of `secrets exec` with the leased values in its environment only: in its own
+ * process group (so the daemon can terminate the whole tree), with SIGINT, SIGTERM and SIGHUP
+ * forwarded, its output masked, and its exit code passed on (128 + signal when a signal ended it).
+ */
+import { spawn } from 'node:child_process';
+import { writeSync } from 'node:fs';
+import { constants } from 'node:os';
+import { Masker, type MaskedValue, maskPatterns } from './masker.js';
+
+export interface SupervisedRun {
+  pid: number;
+  /** Resolves with the exit code to pass on. */
+  exited: Promise<number>;
+  /** Signals the whole process group (no-op once it has exited). */
+  signal(signal: NodeJS.Signals): void;
+  /** True once the command has exited. */
+  readonly done: boolean;
+}
+
+const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let offset = 0; offset < bytes.length; ) {
+    try {
+      offset += writeSync(fd, bytes, offset);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+      return;
+    }
+  }
+}
+
+/** @throws when the command cannot be started (ENOENT …), before anything runs. */
+export async function runSupervised(command: string, args: string[], env: Record<string, string>, mask: MaskedValue[] | null): Promise<SupervisedRun> {
+  const child = spawn(command, args, { env, stdio: mask ? ['inherit', 'pipe', 'pipe'] : 'inherit', detached: true });
+  await new Promise<void>((resolve, reject) => {
+    child.once('spawn', resolve);
+    child.once('error', reject);
+  });
+  const pgid = child.pid!;
+  let done = false;
+  const signal = (sig: NodeJS.Signals) => {
+    if (done) return;
+    try {
+      process.kill(-pgid, sig);
+    } catch {
+      // The group is gone already.
+    }
+  };
+  const forwarders = FORWARDED.map((sig) => [sig, () => signal(sig)] as const);
+  for (const [sig, handler] of forwarders) process.on(sig, handler);
+
+  const streams: Promise<void>[] = [];
+  if (mask) {
+    const patterns = maskPatterns(mask);
+    for (const [stream, fd] of [[child.stdout!, 1], [child.stderr!, 2]] as const) {
+      const masker = new Masker(patterns, (bytes) => writeAll(fd, bytes));
+      stream.on('data', (chunk: Buffer) => masker.push(chunk));
+      streams.push(new Promise((resolve) => stream.on('close', () => (masker.end(), resolve()))));
+    }
+  }
+  const exited = new Promise<number>((resolve) => {
+    child.once('exit', (code, sig) => {
+      done = true;
+      for (const [s, handler] of forwarders) process.off(s, handler);
+      void Promise.all(streams).then(() => resolve(code ?? 128 + (sig ? constants.signals[sig] : 0)));
+    });
+  });
+  return {
+    pid: pgid,
+    exited,
+    signal,
+    get done() {
+      return done;
+    },
+  };
+}

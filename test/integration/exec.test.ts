@@ -1,0 +1,136 @@
+/**
+ * `secrets exec`: the project's secrets leased as one request, in the child's environment only,
+ * masked in its output, its exit code passed on, its access ended with it — and when access ends
+ * first (revoked, expired), the child is stopped and exec exits 79.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, type TestStore, startedStore } from '../helpers/store.js';
+
+const TOKEN = 'ghp_ExecIntegration0123456789';
+const DB_URL = 'postgres://app:pa55word@db.internal/app';
+
+let store: TestStore;
+let project: string;
+const exec = (args: string[], env: Record<string, string> = {}) => store.cli(['exec', ...args], { cwd: project, env });
+
+before(async () => {
+  store = await startedStore({ config: { killswitch_grace: '1s' } });
+  await store.admin(['add', 'github_token'], { input: TOKEN });
+  await store.admin(['add', 'db_url'], { input: DB_URL });
+  project = mkdtempSync(join(tmpdir(), 'as-project-'));
+  writeFileSync(
+    join(project, '.secrets.json'),
+    JSON.stringify({ secrets: [{ name: 'github_token', env_var: 'GITHUB_TOKEN' }, { name: 'db_url', env_var: 'DATABASE_URL', ttl: '30m' }], client_id: 'exec-project' }),
+  );
+});
+after(async () => {
+  rmSync(project, { recursive: true, force: true });
+  await store.cleanup();
+});
+
+describe('running a command', () => {
+  test('values reach the child, masked in stdout and stderr (also base64 and URL-encoded); the exit code passes on', async () => {
+    const script = 'echo "t=$GITHUB_TOKEN db=$DATABASE_URL"; printf %s "$GITHUB_TOKEN" | base64 >&2; node -e "console.log(encodeURIComponent(process.env.DATABASE_URL))"; exit 7';
+    const result = await exec(['--', 'sh', '-c', script]);
+    assert.equal(result.code, 7);
+    assert.equal(result.stdout, 't=[masked:GITHUB_TOKEN] db=[masked:DATABASE_URL]\n[masked:DATABASE_URL]\n');
+    assert.ok(result.stderr.includes('[masked:GITHUB_TOKEN]'));
+    assert.ok(!result.stdout.includes(TOKEN) && !result.stderr.includes(TOKEN));
+  });
+
+  test('--no-mask shows the values; nothing is written to disk', async () => {
+    const result = await exec(['--no-mask', '--', 'sh', '-c', 'echo "$GITHUB_TOKEN"']);
+    assert.equal(result.code, 0);
+    assert.equal(result.stdout, `${TOKEN}\n`);
+    assert.deepEqual(readdirSync(project), ['.secrets.json']);
+  });
+
+  test('a child killed by a signal gives 128 + the signal', async () => {
+    assert.equal((await exec(['--', 'sh', '-c', 'kill -9 $$'])).code, 137);
+  });
+
+  test('its leases end when it does, and they were one client with the project client id', async () => {
+    await exec(['--', 'true']);
+    assert.equal((await store.cli(['leases', '--client', 'exec-project'])).json.data.leases.length, 0);
+    const revoked = (await store.cli(['audit', '--action', 'lease.revoked', '--client', 'exec-project', '--tail', '2'])).json.data.entries;
+    assert.deepEqual(revoked.map((e: { secret_name: string }) => e.secret_name).sort(), ['db_url', 'github_token']);
+  });
+
+  test('SIGTERM to exec reaches the child, which may exit on its own terms', async () => {
+    const child = spawn(process.execPath, [CLI, 'exec', '--', 'sh', '-c', 'trap "echo got-term; exit 3" TERM; sleep 30 & wait'], {
+      cwd: project,
+      env: { PATH: process.env.PATH ?? '', ...store.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c));
+    await new Promise((r) => setTimeout(r, 800));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.on('close', r));
+    assert.equal(out, 'got-term\n');
+    assert.equal(code, 3);
+  });
+});
+
+describe('when access ends first', () => {
+  test('revoking a lease stops the command: exit 79 and the reason on stderr', async () => {
+    const running = exec(['--', 'sh', '-c', 'trap "" TERM; sleep 30']);
+    let leases: { lease_id: string }[] = [];
+    for (let i = 0; i < 100 && leases.length < 2; i++) {
+      leases = (await store.cli(['leases', '--client', 'exec-project'])).json.data.leases;
+      if (leases.length < 2) await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    await store.cli(['revoke', leases[0]!.lease_id]);
+    const result = await running;
+    assert.equal(result.code, 79);
+    assert.match(result.stderr, /the command was stopped: lease L-\S+ of \S+ was revoked/);
+  });
+
+  test('a lease that expires stops the command too', async () => {
+    const result = await exec(['--ttl', '2s', '--', 'sleep', '30']);
+    assert.equal(result.code, 79);
+    assert.match(result.stderr, /expired/);
+  });
+});
+
+describe('errors before anything is leased', () => {
+  test('no .secrets.json: exit 3 saying where it looked', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'as-empty-'));
+    try {
+      const result = await store.cli(['exec', '--', 'true'], { cwd: empty });
+      assert.equal(result.code, 3);
+      assert.match(result.stderr, /no \.secrets\.json in/);
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+  });
+
+  test('an invalid or unknown entry: a clear error, no lease, no request', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'as-bad-'));
+    try {
+      writeFileSync(join(other, '.secrets.json'), JSON.stringify({ secrets: [{ name: 'github_token', env_var: 'BAD-NAME' }] }));
+      const invalid = await store.cli(['exec', '--', 'true'], { cwd: other });
+      assert.equal(invalid.code, 2);
+      assert.match(invalid.stderr, /secrets\[0\]\.env_var/);
+      writeFileSync(join(other, '.secrets.json'), JSON.stringify({ secrets: [{ name: 'nope', env_var: 'NOPE' }], client_id: 'bad-project' }));
+      const unknown = await store.cli(['exec', '--', 'true'], { cwd: other });
+      assert.equal(unknown.code, 3);
+      assert.match(unknown.stderr, /secret "nope" not found/);
+      assert.equal((await store.cli(['audit', '--client', 'bad-project'])).json.data.entries.length, 0);
+    } finally {
+      rmSync(other, { recursive: true, force: true });
+    }
+  });
+
+  test('a command that cannot start is a usage error', async () => {
+    const result = await exec(['--', 'definitely-not-a-command-xyz']);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /cannot run "definitely-not-a-command-xyz": ENOENT/);
+  });
+});
