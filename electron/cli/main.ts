@@ -20,7 +20,7 @@ function usage(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'secrets COMMAND --help shows its options. Exit codes: 0 ok, 1 error, 2 usage, 3 not found, 4 denied,',
-    '5 locked, 6 lease expired/revoked, 69 daemon not running.',
+    '5 locked, 6 lease expired/revoked, 69 daemon not running; exec: the command\'s code, 79 if its access ended.',
   ].join('\n');
 }
 
