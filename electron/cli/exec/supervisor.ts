@@ -3,7 +3,6 @@
  * process group (so the daemon can terminate the whole tree), with SIGINT, SIGTERM and SIGHUP
  * forwarded, its output masked, and its exit code passed on (128 + signal when a signal ended it).
  */
-import { spawn } from 'node:child_process';
 import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
 import { Masker, type MaskedValue, maskPatterns } from './masker.js';
@@ -33,6 +32,8 @@ function writeAll(fd: number, bytes: Buffer): void {
 
 /** @throws when the command cannot be started (ENOENT …), before anything runs. */
 export async function runSupervised(command: string, args: string[], env: Record<string, string>, mask: MaskedValue[] | null): Promise<SupervisedRun> {
+  // Loaded here, not at the top: every cold `secrets lease` would pay for child_process.
+  const { spawn } = await import('node:child_process');
   const child = spawn(command, args, { env, stdio: mask ? ['inherit', 'pipe', 'pipe'] : 'inherit', detached: true });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
