@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, type TestStore, startedStore } from '../helpers/store.js';
@@ -38,8 +38,8 @@ describe('running a command', () => {
     const script = 'echo "t=$GITHUB_TOKEN db=$DATABASE_URL"; printf %s "$GITHUB_TOKEN" | base64 >&2; node -e "console.log(encodeURIComponent(process.env.DATABASE_URL))"; exit 7';
     const result = await exec(['--', 'sh', '-c', script]);
     assert.equal(result.code, 7);
-    assert.equal(result.stdout, 't=[masked:GITHUB_TOKEN] db=[masked:DATABASE_URL]\n[masked:DATABASE_URL]\n');
-    assert.ok(result.stderr.includes('[masked:GITHUB_TOKEN]'));
+    assert.equal(result.stdout, 't=<secret:github_token> db=<secret:db_url>\n<secret:db_url>\n');
+    assert.ok(result.stderr.includes('<secret:github_token>'));
     assert.ok(!result.stdout.includes(TOKEN) && !result.stderr.includes(TOKEN));
   });
 
@@ -92,10 +92,62 @@ describe('when access ends first', () => {
     assert.match(result.stderr, /the command was stopped: lease L-\S+ of \S+ was revoked/);
   });
 
+  test('a grandchild is stopped with the child: the whole process group goes', async () => {
+    const marker = join(project, '..', `${project.split('/').pop()}.grandchild`);
+    const running = exec(['--', 'sh', '-c', `sh -c 'trap "" TERM; echo $$ > ${marker}; sleep 30' & wait`]);
+    let pid = 0;
+    for (let i = 0; i < 100 && !pid; i++) {
+      try {
+        pid = Number(readFileSync(marker, 'utf8'));
+      } catch {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    }
+    const leases = (await store.cli(['leases', '--client', 'exec-project'])).json.data.leases as { lease_id: string }[];
+    await store.cli(['revoke', '--client', 'exec-project']);
+    assert.equal((await running).code, 79);
+    assert.ok(leases.length === 2);
+    assert.throws(() => process.kill(pid, 0), 'the grandchild that ignored SIGTERM is gone');
+    rmSync(marker, { force: true });
+  });
+
   test('a lease that expires stops the command too', async () => {
     const result = await exec(['--ttl', '2s', '--', 'sleep', '30']);
     assert.equal(result.code, 79);
     assert.match(result.stderr, /expired/);
+  });
+});
+
+describe('isolation and approval', () => {
+  test("values are in the child's environment only, never in its parent's", async () => {
+    const result = await exec(['--no-mask', '--', 'sh', '-c', 'echo "$GITHUB_TOKEN"']);
+    assert.equal(result.stdout, `${TOKEN}\n`);
+    assert.ok(!readFileSync(`/proc/${process.pid}/environ`).includes(Buffer.from(TOKEN)), "the supervisor's parent never had it");
+  });
+
+  test('three secrets of a new client are one approval request', async () => {
+    const quiet = await startedStore({ autoApprove: false });
+    const dir = mkdtempSync(join(tmpdir(), 'as-three-'));
+    try {
+      for (const name of ['one', 'two', 'three']) await quiet.admin(['add', name], { input: `value-of-${name}` });
+      writeFileSync(join(dir, '.secrets.json'), JSON.stringify({ secrets: ['one', 'two', 'three'].map((name) => ({ name, env_var: name.toUpperCase() })), client_id: 'trio' }));
+      const running = quiet.cli(['exec', '--', 'sh', '-c', 'echo "$ONE $TWO $THREE"'], { cwd: dir });
+      let requests: { request_id: string; secret_names: string[] }[] = [];
+      for (let i = 0; i < 100 && requests.length === 0; i++) {
+        requests = (await quiet.cli(['requests'])).json.data.requests;
+        if (requests.length === 0) await new Promise((r) => setTimeout(r, 50));
+      }
+      assert.equal(requests.length, 1);
+      assert.deepEqual(requests[0]!.secret_names, ['one', 'two', 'three']);
+      await quiet.admin(['approve', requests[0]!.request_id]);
+      const result = await running;
+      assert.equal(result.code, 0, result.stderr);
+      assert.equal(result.stdout, '<secret:one> <secret:two> <secret:three>\n');
+      assert.match(result.stderr, /waiting for approval/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await quiet.cleanup();
+    }
   });
 });
 

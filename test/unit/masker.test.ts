@@ -4,7 +4,7 @@ import { Masker, maskPatterns } from '../../electron/cli/exec/masker.js';
 
 const TOKEN = 'ghp_S3cr3tT0kenValue+/=?&';
 
-function run(chunks: (string | Buffer)[], values = [{ env_var: 'GITHUB_TOKEN', value: TOKEN }]): string {
+function run(chunks: (string | Buffer)[], values = [{ name: 'github_token', value: TOKEN }]): string {
   const out: Buffer[] = [];
   const masker = new Masker(maskPatterns(values), (b) => out.push(b));
   for (const chunk of chunks) masker.push(Buffer.from(chunk));
@@ -15,15 +15,15 @@ function run(chunks: (string | Buffer)[], values = [{ env_var: 'GITHUB_TOKEN', v
 test('masks the value and its base64, base64url and URL-encoded forms', () => {
   const raw = Buffer.from(TOKEN);
   const text = `a ${TOKEN} b ${raw.toString('base64')} c ${raw.toString('base64url')} d ${encodeURIComponent(TOKEN)} e`;
-  assert.equal(run([text]), 'a [masked:GITHUB_TOKEN] b [masked:GITHUB_TOKEN] c [masked:GITHUB_TOKEN] d [masked:GITHUB_TOKEN] e');
+  assert.equal(run([text]), 'a <secret:github_token> b <secret:github_token> c <secret:github_token> d <secret:github_token> e');
 });
 
 test('a value split across chunks at every possible point is still masked', () => {
   const text = `before ${TOKEN} after\n`;
   for (let cut = 0; cut <= text.length; cut++) {
-    assert.equal(run([text.slice(0, cut), text.slice(cut)]), 'before [masked:GITHUB_TOKEN] after\n', `cut at ${cut}`);
+    assert.equal(run([text.slice(0, cut), text.slice(cut)]), 'before <secret:github_token> after\n', `cut at ${cut}`);
   }
-  assert.equal(run([...text]), 'before [masked:GITHUB_TOKEN] after\n', 'one byte at a time');
+  assert.equal(run([...text]), 'before <secret:github_token> after\n', 'one byte at a time');
 });
 
 test('output without secrets passes through unchanged, including multi-byte characters split across chunks', () => {
@@ -34,8 +34,8 @@ test('output without secrets passes through unchanged, including multi-byte char
 
 test('several values; very short values are left alone', () => {
   const values = [
-    { env_var: 'A', value: 'alpha-secret' },
-    { env_var: 'B', value: 'xy' },
+    { name: 'a', value: 'alpha-secret' },
+    { name: 'b', value: 'xy' },
   ];
-  assert.equal(run(['alpha-secret and xy'], values), '[masked:A] and xy');
+  assert.equal(run(['alpha-secret and xy'], values), '<secret:a> and xy');
 });

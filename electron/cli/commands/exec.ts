@@ -17,6 +17,9 @@ import { tellPersonAboutPending } from './leases.js';
 /** The command lost its secrets: a lease was revoked or expired, or the killswitch engaged. */
 export const EXIT_ACCESS_ENDED = 79;
 
+/** How long exec waits for the rest of the process group before killing it itself. */
+const GROUP_DRAIN_MS = 10_000;
+
 /** Why access ended, from a daemon event, or null when the event is not about these leases. */
 function accessEnded(event: DaemonEvent, ours: Map<string, LeaseGrantedT>): string | null {
   if (event.type === 'killswitch.engaged') return `the killswitch was engaged (${String(event.data.reason ?? '')})`;
@@ -58,7 +61,7 @@ export const exec: Command = {
         client_pid: process.pid,
       });
       leases.forEach((lease) => ours.set(lease.lease_id, lease));
-      const values = project.secrets.map((s, i) => ({ env_var: s.env_var, value: leases[i]!.value }));
+      const values = project.secrets.map((s, i) => ({ name: s.name, env_var: s.env_var, value: leases[i]!.value }));
       const env = { ...(process.env as Record<string, string>), ...Object.fromEntries(values.map((v) => [v.env_var, v.value])) };
       let run;
       try {
@@ -80,6 +83,8 @@ export const exec: Command = {
       }
       const code = await run.exited;
       if (ended !== null) {
+        // The daemon kills what ignores SIGTERM after its grace; exec returns once all of it is gone.
+        await run.drainGroup(GROUP_DRAIN_MS);
         process.stderr.write(`secrets: error: the command was stopped: ${ended}\nsecrets: hint: lease again (secrets exec …) once access is restored\n`);
         return EXIT_ACCESS_ENDED;
       }

@@ -1,10 +1,11 @@
 /**
  * Masks secret values in a child's output stream: each value, and its base64, base64url and
- * URL-encoded forms, becomes `[masked:ENV_VAR]`. A value split across chunks is still caught: the
+ * URL-encoded forms, becomes `<secret:NAME>`. A value split across chunks is still caught: the
  * last (longest pattern − 1) bytes are held back until the next chunk or the end.
  */
 export interface MaskedValue {
-  env_var: string;
+  /** The secret's name, shown in the marker. */
+  name: string;
   value: string;
 }
 
@@ -24,12 +25,12 @@ function forms(value: string): string[] {
 export function maskPatterns(values: MaskedValue[]): Pattern[] {
   const seen = new Set<string>();
   const patterns: Pattern[] = [];
-  for (const { env_var, value } of values) {
+  for (const { name, value } of values) {
     if (value.length < MIN_MASKED_LENGTH) continue;
     for (const form of forms(value)) {
       if (form.length < MIN_MASKED_LENGTH || seen.has(form)) continue;
       seen.add(form);
-      patterns.push({ bytes: Buffer.from(form, 'utf8'), replacement: Buffer.from(`[masked:${env_var}]`) });
+      patterns.push({ bytes: Buffer.from(form, 'utf8'), replacement: Buffer.from(`<secret:${name}>`) });
     }
   }
   // Longest first, so a value is not half-masked by a shorter form that is its prefix.

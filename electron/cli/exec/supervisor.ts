@@ -15,6 +15,11 @@ export interface SupervisedRun {
   signal(signal: NodeJS.Signals): void;
   /** True once the command has exited. */
   readonly done: boolean;
+  /**
+   * Waits until nothing of the process group is left (children outlive their parent), killing what
+   * remains after `timeoutMs`.
+   */
+  drainGroup(timeoutMs: number): Promise<void>;
 }
 
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
@@ -68,10 +73,24 @@ export async function runSupervised(command: string, args: string[], env: Record
       void Promise.all(streams).then(() => resolve(code ?? 128 + (sig ? constants.signals[sig] : 0)));
     });
   });
+  const groupAlive = () => {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const drainGroup = async (timeoutMs: number) => {
+    const deadline = Date.now() + timeoutMs;
+    while (groupAlive() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    if (groupAlive()) process.kill(-pgid, 'SIGKILL');
+  };
   return {
     pid: pgid,
     exited,
     signal,
+    drainGroup,
     get done() {
       return done;
     },
