@@ -55,6 +55,10 @@ export function nextActionsOnSuccess(command: string, data: Data): NextAction[] 
       return [act('secrets status', 'see the lock and what was cut'), act('secrets killswitch --disengage', 'unlock (the store owner, with the passphrase)')];
     case 'killswitch --disengage':
       return [act('secrets status', 'check the daemon'), act('secrets leases', 'list active leases')];
+    case 'env':
+      return [act('secrets cleanup', 'delete env files whose leases ended'), act('secrets revoke --all', 'end access now (the file is deleted)', true)];
+    case 'cleanup':
+      return [act('secrets leases', 'list active leases')];
     case 'requests':
       return [
         act('secrets approve REQUEST_ID --for 1h', 'allow the client for an hour (the store owner, with the passphrase)'),

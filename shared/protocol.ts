@@ -213,6 +213,29 @@ export const METHODS = {
     z.object({ leases: z.array(LeaseGranted) }),
     'lease several secrets as one approval request, all or none (exec)',
   ),
+  'env.write': method(
+    'agent',
+    z
+      .object({
+        path: z.string().min(1).max(4096),
+        force: z.boolean().optional(),
+        secrets: z
+          .array(z.object({ secret_name: secretName, env_var: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name'), ttl: duration.optional() }).strict())
+          .min(1)
+          .max(100),
+        client_id: clientId,
+        client_pid: z.number().int().positive().optional(),
+      })
+      .strict(),
+    z.object({ path: z.string(), leases: z.array(LeaseInfo.pick({ lease_id: true, secret_name: true, expires_at: true })) }),
+    'lease secrets and have the daemon write them to a 0600 env file it deletes when they end',
+  ),
+  'env.cleanup': method(
+    'agent',
+    z.object({ dry_run: z.boolean().optional() }).strict(),
+    z.object({ paths: z.array(z.string()), deleted: z.boolean() }),
+    'delete env files whose leases have all ended',
+  ),
   'lease.list': method(
     'agent',
     z.object({ client_id: clientId.optional(), secret_name: secretName.optional() }).strict(),

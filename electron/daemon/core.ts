@@ -86,7 +86,10 @@ export class Core {
       { defaultTtlMs: options.config.defaultLeaseTtlMs, maxTtlMs: options.config.maxLeaseTtlMs },
       this.clock,
       () => this.killswitch.assertDisengaged(),
-      (leaseId) => this.supervised.terminateHolding(leaseId),
+      (leaseId) => {
+        this.supervised.terminateHolding(leaseId);
+        this.envFiles.deleteHolding(leaseId);
+      },
     );
     this.rotator = new Rotator(this.secrets, this.leases, this.journal, options.config.rotationTimeoutMs);
     this.killswitch = new Killswitch(

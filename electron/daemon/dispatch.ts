@@ -19,8 +19,8 @@ export type ClientAuthorizer = (caller: Caller, method: MethodName, params: unkn
  */
 export function leaseApprovals(core: Core): ClientAuthorizer {
   return async (caller, method, params) => {
-    if (method !== 'lease.grant' && method !== 'lease.grant_many') return;
-    const p = params as ValidParams<'lease.grant_many'> | ValidParams<'lease.grant'>;
+    if (method !== 'lease.grant' && method !== 'lease.grant_many' && method !== 'env.write') return;
+    const p = params as ValidParams<'lease.grant_many'> | ValidParams<'lease.grant'> | ValidParams<'env.write'>;
     const wanted = 'secrets' in p ? p.secrets : [{ secret_name: p.secret_name, ttl: p.ttl }];
     core.killswitch.assertDisengaged();
     const ttlMs = Math.max(...wanted.map((w) => core.leases.ttlMs(w.ttl)));

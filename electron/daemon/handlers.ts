@@ -5,6 +5,7 @@ import type { MethodName, ResultOf, ValidParams } from '../../shared/protocol.js
 import { VERSION } from '../../shared/version.js';
 import type { Caller } from './caller.js';
 import type { Core } from './core.js';
+import { envFileText, writeEnvFile } from './env-writer.js';
 import { grantExpiry, grantMaxTtl } from './grants.js';
 
 export type Handler<M extends MethodName> = (params: ValidParams<M>, caller: Caller) => ResultOf<M> | Promise<ResultOf<M>>;
@@ -58,17 +59,22 @@ export function createHandlers(core: Core): Handlers {
 
     'secrets.rotate': (p) => core.rotator.rotate(p.name),
     'lease.grant': (p, caller) => core.leases.grant({ ...p, verified: caller.identity?.() ?? null }),
-    'lease.grant_many': async (p, caller) => {
-      const verified = caller.identity?.() ?? null;
-      const results = await Promise.allSettled(p.secrets.map((s) => core.leases.grant({ ...s, client_id: p.client_id, client_pid: p.client_pid, verified })));
-      const granted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (failed) {
-        // All or none: a process must not start with half its secrets.
-        granted.forEach((lease) => core.leases.revoke({ lease_id: lease.lease_id }, 'another lease of the same request failed'));
-        throw failed.reason;
+    'lease.grant_many': async (p, caller) => ({ leases: await grantAll(core, p, caller) }),
+    'env.write': async (p, caller) => {
+      const leases = await grantAll(core, p, caller);
+      try {
+        const entries = leases.map((lease, i) => ({ env_var: p.secrets[i]!.env_var, lease }));
+        writeEnvFile(p.path, envFileText(entries, p.client_id, new Date(core.clock.now())), p.force === true, core.envFiles, leases.map((l) => l.lease_id));
+      } catch (error) {
+        leases.forEach((lease) => core.leases.revoke({ lease_id: lease.lease_id }, 'the env file could not be written'));
+        throw error;
       }
-      return { leases: granted };
+      return { path: p.path, leases: leases.map(({ lease_id, secret_name, expires_at }) => ({ lease_id, secret_name, expires_at })) };
+    },
+    'env.cleanup': (p) => {
+      const stale = core.envFiles.stale(new Set(core.leases.list({}).map((l) => l.lease_id)));
+      if (!p.dry_run) stale.forEach((path) => core.envFiles.remove(path));
+      return { paths: stale, deleted: !p.dry_run };
     },
     'lease.list': (p) => ({ leases: core.leases.list(p) }),
     'lease.renew': (p) => core.leases.renew(p.lease_id, p.ttl),
@@ -146,4 +152,17 @@ function heartbeatStatus(core: Core) {
   const state = core.heartbeat?.state();
   if (!state) return { enabled: false };
   return { ...state, url: new URL(state.url).origin };
+}
+
+/** Leases every secret asked for, all or none: a process must not start with half its secrets. */
+async function grantAll(core: Core, p: { secrets: { secret_name: string; ttl?: string }[]; client_id: string; client_pid?: number }, caller: Caller) {
+  const verified = caller.identity?.() ?? null;
+  const results = await Promise.allSettled(p.secrets.map((s) => core.leases.grant({ secret_name: s.secret_name, ttl: s.ttl, client_id: p.client_id, client_pid: p.client_pid, verified })));
+  const granted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    granted.forEach((lease) => core.leases.revoke({ lease_id: lease.lease_id }, 'another lease of the same request failed'));
+    throw failed.reason;
+  }
+  return granted;
 }

@@ -7,6 +7,9 @@ import type { DaemonEvent, EventType } from '../../shared/protocol.js';
 import { type AuditInput, type AuditLog, toAuditEntry } from './audit.js';
 import type { Db } from './db.js';
 import { type EventBus, makeEvent } from './events.js';
+import { createLogger } from './logger.js';
+
+const log = createLogger('journal');
 
 export interface Tx {
   audit(input: AuditInput): void;
@@ -53,7 +56,14 @@ export class Journal {
     }
     this.afterCommit();
     for (const event of pending) this.events.emit(event);
-    for (const effect of effects) effect();
+    // The change is committed: a failing side effect is logged, it does not turn it into an error.
+    for (const effect of effects) {
+      try {
+        effect();
+      } catch (error) {
+        log.error('an after-commit effect failed', { error: error instanceof Error ? error.message : String(error) });
+      }
+    }
     return result;
   }
 }

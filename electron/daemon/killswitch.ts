@@ -64,8 +64,9 @@ export class Killswitch {
     const { leases, approvals, supervised, envFiles, cipher, rotator } = this.parts;
     const reason = options.reason ?? 'killswitch';
     // Everything below is synchronous, so no request runs in between: from the caller's view it is
-    // one step. Process groups first, so the revocations find none left to terminate twice.
+    // one step. Process groups and env files first, so the revocations find none left to handle twice.
     const terminated = supervised.terminateAll();
+    const deleted = envFiles.deleteAll();
     // Lock and revoke atomically: from this commit on no lease is granted and none is active.
     const revoked = this.journal.run((tx) => {
       this.db.prepare('INSERT INTO killswitch (one, engaged, changed_at, reason) VALUES (1, 1, ?, ?) ON CONFLICT (one) DO UPDATE SET engaged = 1, changed_at = excluded.changed_at, reason = excluded.reason').run(this.clock.now(), reason);
@@ -78,7 +79,7 @@ export class Killswitch {
       revoked_leases: revoked,
       denied_requests: approvals.denyAll('the killswitch was engaged'),
       terminated_process_groups: terminated,
-      deleted_env_files: envFiles.deleteAll(),
+      deleted_env_files: deleted,
       wiped_secrets: options.wipe ? this.wipe() : 0,
     };
     cipher.clear();

@@ -45,7 +45,7 @@ export class SupervisedProcesses {
     private readonly graceMs: number,
     private readonly send: SignalSender = signalGroup,
   ) {
-    this.holding = db.prepare('SELECT pgid FROM supervised, json_each(supervised.lease_ids) WHERE json_each.value = ?').pluck();
+    this.holding = db.prepare('SELECT supervised.pgid FROM supervised, json_each(supervised.lease_ids) WHERE json_each.value = ?').pluck();
   }
 
   /**

@@ -94,3 +94,23 @@ describe('supervised process groups', () => {
     assert.throws(() => t.core.killswitch.assertDisengaged(), /killswitch is engaged/);
   });
 });
+
+test('env files whose leases have all ended are stale; cleanup removes them', async () => {
+  const t = await createTestCore();
+  const dir = mkdtempSync(join(tmpdir(), 'as-stale-'));
+  try {
+    const live = join(dir, 'live.env');
+    const stale = join(dir, 'stale.env');
+    writeFileSync(live, 'A=1\n');
+    writeFileSync(stale, 'B=2\n');
+    t.core.envFiles.register(live, ['L-active', 'L-gone']);
+    t.core.envFiles.register(stale, ['L-gone']);
+    assert.deepEqual(t.core.envFiles.stale(new Set(['L-active'])), [stale]);
+    assert.equal(t.core.envFiles.remove(stale), true);
+    assert.equal(t.core.envFiles.remove(stale), false, 'already gone');
+    assert.deepEqual(t.core.envFiles.list(), [live]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await t.dispose();
+  }
+});

@@ -1,0 +1,51 @@
+/** env and cleanup: the project workflow's env file, written and deleted by the daemon. */
+import { resolve } from 'node:path';
+import { APPROVAL_PENDING_NOTIFICATION } from '../../../shared/notifications.js';
+import type { ApprovalRequestT } from '../../../shared/protocol.js';
+import { CLIENT_ID_OPTION, type Command } from '../command.js';
+import { deriveClientId } from '../client-id.js';
+import { loadProjectConfig } from '../project-config.js';
+import { printSuccess } from '../output.js';
+import { tellPersonAboutPending } from './leases.js';
+
+export const env: Command = {
+  name: 'env',
+  usage: 'env [--force] [--out FILE] [--ttl DUR] [--client-id ID]',
+  summary: 'write the .secrets.json secrets to a 0600 env file, deleted when their leases end',
+  args: [0, 0],
+  options: { force: { type: 'boolean' }, out: { type: 'string' }, ttl: { type: 'string' }, ...CLIENT_ID_OPTION },
+  async run(ctx) {
+    const project = loadProjectConfig();
+    const out = ctx.values.out as string | undefined;
+    const ttl = ctx.values.ttl as string | undefined;
+    const result = await ctx.callWithNotifications(
+      'env.write',
+      {
+        path: out === undefined ? project.env_file : resolve(out),
+        force: ctx.values.force === true ? true : undefined,
+        secrets: project.secrets.map((s) => ({ secret_name: s.name, env_var: s.env_var, ttl: ttl ?? s.ttl })),
+        client_id: (ctx.values['client-id'] as string | undefined) ?? project.client_id ?? deriveClientId(),
+        client_pid: process.pid,
+      },
+      (method, params) => {
+        if (method === APPROVAL_PENDING_NOTIFICATION) tellPersonAboutPending(params.request as ApprovalRequestT);
+      },
+    );
+    const until = result.leases.map((l) => l.expires_at).sort()[0];
+    return printSuccess(ctx.mode, 'env', result, () => `wrote ${result.path} (${result.leases.length} secret(s), mode 0600); it is deleted when a lease ends, first at ${until}`);
+  },
+};
+
+export const cleanup: Command = {
+  name: 'cleanup',
+  usage: 'cleanup [--dry-run]',
+  summary: 'delete env files whose leases have all ended (--dry-run lists them)',
+  args: [0, 0],
+  options: { 'dry-run': { type: 'boolean' } },
+  async run(ctx) {
+    const result = await ctx.call('env.cleanup', { dry_run: ctx.values['dry-run'] === true ? true : undefined });
+    return printSuccess(ctx.mode, 'cleanup', result, () =>
+      result.paths.length === 0 ? 'nothing to clean up' : `${result.deleted ? 'deleted' : 'would delete'}:\n${result.paths.join('\n')}`,
+    );
+  },
+};
