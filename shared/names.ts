@@ -9,6 +9,9 @@ export const CLIENT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@+-]{0,127}$/;
 export const CLIENT_ID_RULE =
   'client ids are 1-128 characters of letters, digits and . _ : @ + -, starting with a letter or digit';
 
+/** What an environment variable name may be (POSIX portable names). */
+export const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
 export const LEASE_ID_PATTERN = /^L-[a-z0-9]{10,40}$/;
 
 /** Largest secret value accepted, in bytes of UTF-8. */

@@ -4,7 +4,7 @@
  * it (`import type`, so a cold CLI never pays for building the schemas).
  */
 import { z } from 'zod';
-import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, LEASE_ID_PATTERN, MAX_VALUE_BYTES, SECRET_NAME_PATTERN, SECRET_NAME_RULE } from './names.js';
+import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, ENV_VAR_PATTERN, LEASE_ID_PATTERN, MAX_VALUE_BYTES, SECRET_NAME_PATTERN, SECRET_NAME_RULE } from './names.js';
 
 /** `agent`: any approved client. `admin`: needs proof that a person is present (DESIGN.md §4). */
 export type Level = 'agent' | 'admin';
@@ -220,7 +220,7 @@ export const METHODS = {
         path: z.string().min(1).max(4096),
         force: z.boolean().optional(),
         secrets: z
-          .array(z.object({ secret_name: secretName, env_var: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'not a valid environment variable name'), ttl: duration.optional() }).strict())
+          .array(z.object({ secret_name: secretName, env_var: z.string().regex(ENV_VAR_PATTERN, 'not a valid environment variable name'), ttl: duration.optional() }).strict())
           .min(1)
           .max(100),
         client_id: clientId,

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { DaemonError } from '../../shared/errors.js';
 import { tryParseDuration } from '../../shared/durations.js';
-import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, SECRET_NAME_PATTERN, SECRET_NAME_RULE, preview } from '../../shared/names.js';
+import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, ENV_VAR_PATTERN as ENV_VAR, SECRET_NAME_PATTERN, SECRET_NAME_RULE, preview } from '../../shared/names.js';
 
 export const PROJECT_FILE = '.secrets.json';
 
@@ -27,7 +27,6 @@ export interface ProjectConfig {
   env_file: string;
 }
 
-const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const KEYS = new Set(['secrets', 'client_id', 'env_file']);
 const SECRET_KEYS = new Set(['name', 'env_var', 'ttl']);
 

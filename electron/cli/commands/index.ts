@@ -1,5 +1,6 @@
 /** Every CLI command, in the order `secrets --help` lists them. */
 import type { Command } from '../command.js';
+import { importCommand } from '../in-process/import.js';
 import { init } from '../in-process/init.js';
 import { serve } from '../in-process/serve.js';
 import { approve, clients, deny, requests } from './approvals.js';
@@ -11,7 +12,7 @@ import { lease, leases, renew, revoke } from './leases.js';
 import { add, list, rm, rotate, set } from './secrets.js';
 import { health, status } from './status.js';
 
-export const COMMANDS: readonly Command[] = [init, serve, status, health, add, set, rm, list, rotate, lease, leases, renew, revoke, requests, approve, deny, clients, exec, env, cleanup, audit, killswitch];
+export const COMMANDS: readonly Command[] = [init, serve, status, health, add, set, rm, list, rotate, lease, leases, renew, revoke, requests, approve, deny, clients, exec, env, cleanup, importCommand, audit, killswitch];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);
