@@ -39,3 +39,14 @@ test('several values; very short values are left alone', () => {
   ];
   assert.equal(run(['alpha-secret and xy'], values), '<secret:a> and xy');
 });
+
+test('output that cannot start a value is passed on at once (a prompt is not held back)', () => {
+  const out: Buffer[] = [];
+  const masker = new Masker(maskPatterns([{ name: 'github_token', value: TOKEN }]), (b) => out.push(b));
+  masker.push(Buffer.from('Password: '));
+  assert.equal(Buffer.concat(out).toString(), 'Password: ', 'written before any further output or the end');
+  masker.push(Buffer.from('ghp_S3'));
+  assert.equal(Buffer.concat(out).toString(), 'Password: ', 'a possible start of the value waits');
+  masker.push(Buffer.from('cr3tT0kenValue+/=?&!'));
+  assert.equal(Buffer.concat(out).toString(), 'Password: <secret:github_token>!');
+});
