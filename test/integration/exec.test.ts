@@ -111,6 +111,17 @@ describe('when access ends first', () => {
     rmSync(marker, { force: true });
   });
 
+  test('the killswitch stops the command: exit 79 naming it', async () => {
+    const running = exec(['--', 'sh', '-c', 'trap "" TERM; sleep 30']);
+    for (let i = 0; i < 100 && (await store.cli(['leases', '--client', 'exec-project'])).json.data.leases.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await store.cli(['killswitch', '--reason', 'exec drill'])).json.data.terminated_process_groups, 1);
+    const result = await running;
+    assert.equal(result.code, 79);
+    assert.match(result.stderr, /killswitch: exec drill/);
+    assert.equal((await store.admin(['killswitch', '--disengage'])).code, 0);
+  });
+
   test('a lease that expires stops the command too', async () => {
     const result = await exec(['--ttl', '2s', '--', 'sleep', '30']);
     assert.equal(result.code, 79);
