@@ -45,17 +45,27 @@ export class Killswitch {
     private readonly journal: Journal,
     private readonly parts: { leases: LeaseManager; approvals: ApprovalBroker; supervised: SupervisedProcesses; envFiles: EnvFiles; cipher: ValueCipher; rotator: Rotator },
     private readonly clock: Clock,
-  ) {}
+  ) {
+    this.current = this.load();
+  }
 
-  state(): KillswitchState {
+  /** Read once at start, then kept in step by engage/disengage: every lease checks it. */
+  private current: KillswitchState;
+
+
+  private load(): KillswitchState {
     const row = this.db.prepare('SELECT engaged, changed_at, reason FROM killswitch WHERE one = 1').get() as { engaged: number; changed_at: number; reason: string | null } | undefined;
     if (!row) return { engaged: false, changed_at: null, reason: null };
     return { engaged: row.engaged === 1, changed_at: new Date(row.changed_at).toISOString(), reason: row.reason };
   }
 
+  state(): KillswitchState {
+    return this.current;
+  }
+
   /** @throws DaemonError KILLSWITCH_ENGAGED (exit 5) while engaged. */
   assertDisengaged(): void {
-    if (this.state().engaged) {
+    if (this.current.engaged) {
       throw new DaemonError('KILLSWITCH_ENGAGED', 'the killswitch is engaged: no secret is leased until a person disengages it', 'the store owner runs: secrets killswitch --disengage');
     }
   }
@@ -72,6 +82,7 @@ export class Killswitch {
       this.db.prepare('INSERT INTO killswitch (one, engaged, changed_at, reason) VALUES (1, 1, ?, ?) ON CONFLICT (one) DO UPDATE SET engaged = 1, changed_at = excluded.changed_at, reason = excluded.reason').run(this.clock.now(), reason);
       return options.revoke === false ? 0 : leases.revokeInTx(tx, { all: true }, `killswitch: ${reason}`).length;
     });
+    this.current = this.load();
     // Wiping destroys the values rotation would replace: with both, wipe wins.
     const rotating = options.rotate === true && !options.wipe ? rotator.withHooks() : [];
     const report: EngageReport = {
@@ -106,6 +117,7 @@ export class Killswitch {
       tx.audit({ action: 'killswitch.disengaged', detail: { by } });
       tx.emit('killswitch.disengaged', { by });
     });
-    return this.state();
+    this.current = this.load();
+    return this.current;
   }
 }
