@@ -4,11 +4,11 @@
  * mode 0600. It never overwrites a file it did not write unless asked to, never follows a symlink,
  * and deletes the file when any of its leases ends.
  */
-import { closeSync, constants, lstatSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { dirname, isAbsolute, join } from 'node:path';
+import { lstatSync } from 'node:fs';
+import { isAbsolute } from 'node:path';
 import { DaemonError } from '../../shared/errors.js';
 import type { LeaseGrantedT } from '../../shared/protocol.js';
+import { writeFileAtomic } from './atomic-file.js';
 import type { EnvFiles } from './env-files.js';
 
 export interface EnvEntry {
@@ -50,16 +50,6 @@ export function writeEnvFile(path: string, text: string, force: boolean, registr
   }
   // Written beside the target and renamed over it: readers never see half a file, and the rename
   // replaces a symlink planted meanwhile instead of writing through it.
-  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.secrets-env.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    writeSync(fd, text);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
+  writeFileAtomic(path, text, 0o600);
   registry.register(path, leaseIds);
 }

@@ -1,26 +1,14 @@
 /** Where the store lives and whether it is safe to use (DESIGN.md §3). */
 import { mkdirSync, statSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { DaemonError } from '../../shared/errors.js';
-import { defaultDataDir, defaultSocketPath, socketPathProblem } from '../../shared/locations.js';
+import { socketPathProblem } from '../../shared/locations.js';
 
 export const FILES = {
   db: 'state.db',
   identityAge: 'identity.age',
   identityKey: 'identity.key',
   config: 'config.json',
-  socket: 'daemon.sock',
 } as const;
-
-type Env = Record<string, string | undefined>;
-
-export function resolveDataDir(env: Env = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
-  return defaultDataDir(env, platform, home);
-}
-
-export function resolveSocketPath(dataDir: string, env: Env = process.env): string {
-  return defaultSocketPath(dataDir, env, process.platform);
-}
 
 /** @throws DaemonError USAGE when the path cannot be bound as a Unix socket. */
 export function checkSocketPath(socketPath: string): void {

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitUntil } from '../helpers/processes.js';
 import { type TestStore, startedStore } from '../helpers/store.js';
 
 const NASTY = `it's "quoted" $HOME \`cmd\` \\ back\nsecond line  with  spaces`;
@@ -12,10 +13,7 @@ let store: TestStore;
 let project: string;
 const envPath = () => join(project, '.env');
 const cli = (args: string[]) => store.cli(args, { cwd: project });
-const waitGone = async (path: string) => {
-  for (let i = 0; i < 100 && existsSync(path); i++) await new Promise((r) => setTimeout(r, 50));
-  return !existsSync(path);
-};
+const waitGone = (path: string) => waitUntil(() => !existsSync(path));
 
 before(async () => {
   store = await startedStore();

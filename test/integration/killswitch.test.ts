@@ -8,6 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
 import { assertNoPlaintext } from '../helpers/plaintext.js';
+import { groupAlive, waitUntil } from '../helpers/processes.js';
 import { type CliResult, TestStore } from '../helpers/store.js';
 
 const CONFIG = {
@@ -18,14 +19,6 @@ const CONFIG = {
 const VALUES = { deploy_key: 'dk-killswitch-0123456789', api_token: 'tok-killswitch-abcdefghij' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const groupAlive = (pgid: number) => {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /** A process group holding a "secret": `stubborn` ignores SIGTERM (and so does its child). */
 function spawnGroup(stubborn: boolean): ChildProcess {
@@ -87,7 +80,7 @@ describe('killswitch', () => {
   });
 
   test('supervised process groups are gone, the SIGTERM-ignoring one after the grace', async () => {
-    for (let i = 0; i < 60 && groups.some((c) => groupAlive(c.pid!)); i++) await sleep(50);
+    await waitUntil(() => !groups.some((c) => groupAlive(c.pid!)), 3000);
     for (const child of groups) assert.equal(groupAlive(child.pid!), false, `process group ${child.pid} still alive`);
   });
 

@@ -3,22 +3,12 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
+import { groupAlive as alive, waitUntil } from '../helpers/processes.js';
 import { type TestStore, startedStore } from '../helpers/store.js';
 
 let store: TestStore;
 const children: ChildProcess[] = [];
-const alive = (pgid: number) => {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-const waitGone = async (pgid: number) => {
-  for (let i = 0; i < 100 && alive(pgid); i++) await new Promise((r) => setTimeout(r, 50));
-  return !alive(pgid);
-};
+const waitGone = (pgid: number) => waitUntil(() => !alive(pgid));
 
 before(async () => {
   store = await startedStore({ config: { killswitch_grace: '1s' } });

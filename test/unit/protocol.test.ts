@@ -71,4 +71,28 @@ describe('dispatch', () => {
     assert.equal(revoked.length, 1);
     assert.equal(revoked[0]!.secret_name, 'present');
   });
+
+  test('env.cleanup lists (dry run) and deletes only the files whose leases have all ended', async () => {
+    const { mkdtempSync, writeFileSync, existsSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'as-cleanup-'));
+    try {
+      await t.core.secrets.add({ name: 'live', value: 'v' });
+      const lease = await t.core.leases.grant({ secret_name: 'live', client_id: 'a' });
+      const [stale, live] = [join(dir, 'stale.env'), join(dir, 'live.env')];
+      writeFileSync(stale, 'A=1\n');
+      writeFileSync(live, 'B=2\n');
+      t.core.envFiles.register(stale, ['L-endedlongago00']);
+      t.core.envFiles.register(live, [lease.lease_id]);
+      const cleanup = createHandlers(t.core)['env.cleanup'];
+      assert.deepEqual(await cleanup({ dry_run: true }, { transport: 'socket' }), { paths: [stale], deleted: false });
+      assert.equal(existsSync(stale), true, 'a dry run deletes nothing');
+      assert.deepEqual(await cleanup({}, { transport: 'socket' }), { paths: [stale], deleted: true });
+      assert.equal(existsSync(stale), false);
+      assert.equal(existsSync(live), true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
