@@ -6,11 +6,11 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLog, type AuditInput } from '../electron/daemon/audit.js';
-import { deriveAuditKey } from '../electron/daemon/audit-chain.js';
-import { verifyAuditChain } from '../electron/daemon/audit-verify.js';
-import { unlockIdentity } from '../electron/daemon/identity.js';
-import { openDb } from '../electron/daemon/db.js';
+import { AuditLog, type AuditInput } from '../electron/daemon/audit/audit.js';
+import { deriveAuditKey } from '../electron/daemon/audit/audit-chain.js';
+import { verifyAuditChain } from '../electron/daemon/audit/audit-verify.js';
+import { unlockIdentity } from '../electron/daemon/store/identity.js';
+import { openDb } from '../electron/daemon/store/db.js';
 import { PASSPHRASE, withStore } from './harness.js';
 import type { SectionResult } from './report.js';
 import { fmtInt, fmtMiB, fmtMs, median } from './stats.js';

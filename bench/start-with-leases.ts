@@ -5,7 +5,7 @@
 import Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { DEFAULT_SCRYPT_WORK_FACTOR } from '../electron/daemon/identity.js';
+import { DEFAULT_SCRYPT_WORK_FACTOR } from '../electron/daemon/store/identity.js';
 import { type BenchStore, withStore } from './harness.js';
 import type { SectionResult } from './report.js';
 import { rpcCall, waitForHealth } from './rpc.js';

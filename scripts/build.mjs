@@ -19,7 +19,7 @@ await Promise.all([
   build({ ...common, entryPoints: { locations: 'shared/locations.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
   build({
     ...common,
-    entryPoints: { daemon: 'electron/daemon/index.ts', 'audit-verify-worker': 'electron/daemon/audit-verify-worker.ts' },
+    entryPoints: { daemon: 'electron/daemon/index.ts', 'audit-verify-worker': 'electron/daemon/audit/audit-verify-worker.ts' },
     outdir: 'dist',
     outExtension: { '.js': '.mjs' },
     external: ['better-sqlite3', 'agent-secrets-peercred'],

@@ -20,6 +20,49 @@ export const LAYERS = [
   { name: 'renderer', prefix: 'renderer/', may: ['shared', 'renderer'], builtins: false, packages: true },
 ];
 
+/**
+ * Inside the daemon, each folder holds one concern and may use only the concerns below it, so a rule
+ * (who may call what, how a lease ends, what is audited) lives in one place and nothing low reaches up.
+ * `base` is the daemon's own root files that everything uses; `compose` the root files that wire it.
+ */
+export const DAEMON_FOLDERS = {
+  base: [],
+  store: ['base'],
+  callers: ['base'],
+  auth: ['base', 'store'],
+  audit: ['base', 'store'],
+  imports: ['base', 'store'],
+  secrets: ['base', 'store', 'audit'],
+  approvals: ['base', 'store', 'audit', 'callers'],
+  leases: ['base', 'store', 'audit', 'callers', 'secrets'],
+  processes: ['base', 'store', 'audit', 'callers'],
+  rotation: ['base', 'store', 'audit', 'secrets', 'leases'],
+  killswitch: ['base', 'store', 'audit', 'secrets', 'approvals', 'leases', 'processes', 'rotation'],
+  server: ['base', 'store', 'audit', 'callers', 'auth', 'secrets', 'approvals', 'leases', 'processes', 'rotation', 'killswitch', 'compose'],
+  compose: null,
+};
+const DAEMON_BASE_FILES = new Set(['clock', 'config', 'logger', 'events']);
+
+/** The daemon folder of a path under electron/daemon/, or null for a path elsewhere. */
+function daemonFolderOf(path) {
+  if (!path.startsWith('electron/daemon/')) return null;
+  const rest = path.slice('electron/daemon/'.length);
+  const slash = rest.indexOf('/');
+  if (slash !== -1) return rest.slice(0, slash);
+  return DAEMON_BASE_FILES.has(rest.replace(/\.(ts|js)$/, '')) ? 'base' : 'compose';
+}
+
+/** The daemon-internal rule for one relative import, or null when it is allowed. */
+function daemonViolation(file, target) {
+  const from = daemonFolderOf(file);
+  const to = daemonFolderOf(target);
+  if (from === null || to === null || from === to) return null;
+  const may = DAEMON_FOLDERS[from];
+  if (may === undefined) return `electron/daemon/${from}/ is not in the daemon's folder table (scripts/check-imports.mjs)`;
+  if (may === null || may.includes(to)) return null;
+  return `daemon/${from} must not import daemon/${to}`;
+}
+
 function layerOf(path) {
   return LAYERS.find((layer) => path.startsWith(layer.prefix));
 }
@@ -51,6 +94,10 @@ export function checkImports(root) {
         const targetLayer = layerOf(target.endsWith('/') ? target : target + (statSafe(join(root, target)) ? '/' : ''));
         if (!targetLayer) bad(`${layer.name} may only import ${layer.may.join(', ')}`);
         else if (!layer.may.includes(targetLayer.name)) bad(`${layer.name} must not import ${targetLayer.name}`);
+        else {
+          const inner = daemonViolation(file, target);
+          if (inner) bad(inner);
+        }
       } else if (!layer.packages) {
         bad(`${layer.name} must not import npm packages (keep it a thin client)`);
       }

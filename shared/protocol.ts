@@ -77,6 +77,8 @@ export const ApprovalRequest = z.object({
   /** Verified by the daemon (kernel and /proc), unlike client_id and reported_pid. */
   verified: VerifiedCaller.nullable(),
   reported_pid: z.number().int().nullable(),
+  /** For `secrets env`: the file the daemon would write the values to. */
+  env_file: z.string().nullable(),
   created_at: isoTime,
   expires_at: isoTime,
 });
@@ -218,6 +220,8 @@ export const METHODS = {
     z
       .object({
         path: z.string().min(1).max(4096),
+        /** The directory holding the project's .secrets.json: the file must be inside it. */
+        project_dir: z.string().min(1).max(4096),
         force: z.boolean().optional(),
         secrets: z
           .array(z.object({ secret_name: secretName, env_var: z.string().regex(ENV_VAR_PATTERN, 'not a valid environment variable name'), ttl: duration.optional() }).strict())

@@ -4,29 +4,29 @@
  * `electron`, so it runs under plain Node too.
  */
 import { join } from 'node:path';
-import { ApprovalBroker } from './approvals.js';
-import { AuditLog } from './audit.js';
-import { deriveAuditKey } from './audit-chain.js';
-import { type VerifyResult, verifyAuditChainParallel } from './audit-verify.js';
-import { Checkpointer } from './checkpointer.js';
+import { ApprovalBroker } from './approvals/approvals.js';
+import { AuditLog } from './audit/audit.js';
+import { deriveAuditKey } from './audit/audit-chain.js';
+import { type VerifyResult, verifyAuditChainParallel } from './audit/audit-verify.js';
+import { Checkpointer } from './store/checkpointer.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config.js';
-import { type Db, openDb } from './db.js';
+import { type Db, openDb } from './store/db.js';
 import { createDeadManSwitch } from './dead-man.js';
-import { EnvFiles } from './env-files.js';
+import { EnvFiles } from './processes/env-files.js';
 import { EventBus } from './events.js';
-import type { UnlockedIdentity } from './identity.js';
-import { type GrantInput, GrantStore } from './grants.js';
-import type { Heartbeat } from './heartbeat.js';
-import { Journal } from './journal.js';
-import { Killswitch } from './killswitch.js';
-import { LeaseManager } from './leases.js';
-import { type PassphraseVerifier } from './passphrase-verifier.js';
-import { FILES } from './paths.js';
-import { Rotator } from './rotation.js';
-import { SecretsStore } from './secrets-store.js';
-import { SupervisedProcesses } from './supervised.js';
-import { ValueCipher } from './value-cipher.js';
+import type { UnlockedIdentity } from './store/identity.js';
+import { type GrantInput, GrantStore } from './approvals/grants.js';
+import type { Heartbeat } from './killswitch/heartbeat.js';
+import { Journal } from './audit/journal.js';
+import { Killswitch } from './killswitch/killswitch.js';
+import { LeaseManager } from './leases/leases.js';
+import { type PassphraseVerifier } from './auth/passphrase-verifier.js';
+import { FILES } from './store/paths.js';
+import { Rotator } from './rotation/rotation.js';
+import { SecretsStore } from './secrets/secrets-store.js';
+import { SupervisedProcesses } from './processes/supervised.js';
+import { ValueCipher } from './secrets/value-cipher.js';
 
 export interface CoreOptions {
   dataDir: string;

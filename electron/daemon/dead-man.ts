@@ -3,7 +3,7 @@
  * the configured fail actions. Every failed check and the trigger are audited.
  */
 import type { Core } from './core.js';
-import { Heartbeat, heartbeatOptionsFromConfig } from './heartbeat.js';
+import { Heartbeat, heartbeatOptionsFromConfig } from './killswitch/heartbeat.js';
 import { createLogger } from './logger.js';
 
 const log = createLogger('dead-man');

@@ -1,12 +1,12 @@
 /** `secrets init`: create the data dir, the identity, the database and a config with every default. */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLog } from './audit.js';
-import { deriveAuditKey } from './audit-chain.js';
-import { openDb } from './db.js';
-import { type IdentityProtection, createIdentity } from './identity.js';
-import { FILES, checkDataDirSafe, ensureDataDir } from './paths.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { AuditLog } from './audit/audit.js';
+import { deriveAuditKey } from './audit/audit-chain.js';
+import { openDb } from './store/db.js';
+import { type IdentityProtection, createIdentity } from './store/identity.js';
+import { FILES, checkDataDirSafe, ensureDataDir } from './store/paths.js';
+import { writeFileAtomic } from './store/atomic-file.js';
 
 const DEFAULT_CONFIG = {
   default_lease_ttl: '1h',

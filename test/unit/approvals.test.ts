@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, beforeEach, describe, test } from 'node:test';
-import type { Caller } from '../../electron/daemon/caller.js';
-import type { VerifiedIdentity } from '../../electron/daemon/peer-identity.js';
+import type { Caller } from '../../electron/daemon/callers/caller.js';
+import type { VerifiedIdentity } from '../../electron/daemon/callers/peer-identity.js';
 import { DaemonError } from '../../shared/errors.js';
 import { type TestCore, createTestCore } from '../helpers/core.js';
 

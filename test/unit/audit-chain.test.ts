@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { deriveAuditKey } from '../../electron/daemon/audit-chain.js';
-import { verifyAuditChain, verifyAuditChainParallel } from '../../electron/daemon/audit-verify.js';
+import { deriveAuditKey } from '../../electron/daemon/audit/audit-chain.js';
+import { verifyAuditChain, verifyAuditChainParallel } from '../../electron/daemon/audit/audit-verify.js';
 import { type TestCore, createTestCore } from '../helpers/core.js';
 
 

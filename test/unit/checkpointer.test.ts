@@ -3,8 +3,8 @@ import { test } from 'node:test';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Checkpointer } from '../../electron/daemon/checkpointer.js';
-import { openDb } from '../../electron/daemon/db.js';
+import { Checkpointer } from '../../electron/daemon/store/checkpointer.js';
+import { openDb } from '../../electron/daemon/store/db.js';
 
 test('checkpoints move to a worker while commits come fast, and back when they stop', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'as-ckpt-'));

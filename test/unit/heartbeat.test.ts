@@ -3,7 +3,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import { systemClock } from '../../electron/daemon/clock.js';
-import { Heartbeat, httpProbe, type HeartbeatFailure, type HeartbeatTrigger, type Probe } from '../../electron/daemon/heartbeat.js';
+import { Heartbeat, httpProbe, type HeartbeatFailure, type HeartbeatTrigger, type Probe } from '../../electron/daemon/killswitch/heartbeat.js';
 import { configureLogging } from '../../electron/daemon/logger.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { spawn } from 'node:child_process';
-import { findLauncher, interpreterScript, launcherKey } from '../../electron/daemon/launcher.js';
-import { type ProcessInfo, processChain, processInfo } from '../../electron/daemon/process-tree.js';
+import { findLauncher, interpreterScript, launcherKey } from '../../electron/daemon/callers/launcher.js';
+import { type ProcessInfo, processChain, processInfo } from '../../electron/daemon/callers/process-tree.js';
 
 let nextPid = 100;
 const proc = (exe: string, argv: string[], cwd = '/home/me/project'): ProcessInfo => ({ pid: nextPid++, ppid: 0, pgrp: 0, name: exe.split('/').pop()!, exe, cwd, argv });

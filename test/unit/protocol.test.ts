@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import { ERROR_CODES, type ErrorCode, DaemonError } from '../../shared/errors.js';
 import { nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
 import { METHODS } from '../../shared/protocol.js';
-import { createDispatch } from '../../electron/daemon/dispatch.js';
-import { createHandlers } from '../../electron/daemon/handlers.js';
-import { createPassphraseVerifier } from '../../electron/daemon/passphrase-verifier.js';
+import { createDispatch } from '../../electron/daemon/server/dispatch.js';
+import { createHandlers } from '../../electron/daemon/server/handlers.js';
+import { createPassphraseVerifier } from '../../electron/daemon/auth/passphrase-verifier.js';
 import { type TestCore, createTestCore } from '../helpers/core.js';
 
 test('every error code maps to a documented exit code and has next actions', () => {

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SupervisedProcesses } from '../../electron/daemon/supervised.js';
+import { SupervisedProcesses } from '../../electron/daemon/processes/supervised.js';
 import { DaemonError } from '../../shared/errors.js';
 import { type TestCore, createTestCore } from '../helpers/core.js';
 

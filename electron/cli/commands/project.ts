@@ -1,5 +1,5 @@
 /** env and cleanup: the project workflow's env file, written and deleted by the daemon. */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { APPROVAL_PENDING_NOTIFICATION } from '../../../shared/notifications.js';
 import type { ApprovalRequestT } from '../../../shared/protocol.js';
 import { CLIENT_ID_OPTION, type Command } from '../command.js';
@@ -22,6 +22,7 @@ export const env: Command = {
       'env.write',
       {
         path: out === undefined ? project.env_file : resolve(out),
+        project_dir: dirname(project.path),
         force: ctx.values.force === true ? true : undefined,
         secrets: project.secrets.map((s) => ({ secret_name: s.name, env_var: s.env_var, ttl: ttl ?? s.ttl })),
         client_id: (ctx.values['client-id'] as string | undefined) ?? project.client_id ?? deriveClientId(),

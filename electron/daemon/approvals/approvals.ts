@@ -1,0 +1,308 @@
+/**
+ * Approval of new clients. A lease from a client without a matching grant becomes a pending request
+ * and waits for a person: deny, allow once, or allow for a time (or until revoked), for this secret
+ * or all. Identical requests coalesce into one prompt; a denied client and launcher are refused
+ * without asking for a cooldown; each client may have only a few requests pending.
+ */
+import { randomBytes } from 'node:crypto';
+import { DaemonError } from '../../../shared/errors.js';
+import { formatDuration } from '../../../shared/durations.js';
+import { APPROVAL_PENDING_NOTIFICATION, type ApprovalRequestT, type ClientGrantT } from '../../../shared/protocol.js';
+import type { Caller } from '../callers/caller.js';
+import type { Clock } from '../clock.js';
+import type { Db } from '../store/db.js';
+import { type GrantStore, type Want, grantExpiry, grantMaxTtl } from './grants.js';
+import type { Journal } from '../audit/journal.js';
+import type { VerifiedIdentity } from '../callers/peer-identity.js';
+
+export interface ApprovalLimits {
+  timeoutMs: number;
+  denyCooldownMs: number;
+  maxPendingPerClient: number;
+}
+
+export interface LeaseWish {
+  client_id: string;
+  /** One or more secrets, asked for together (`exec` leases a whole project as one request). */
+  secret_names: string[];
+  /** The longest TTL asked for. */
+  ttlMs: number;
+  reported_pid: number | null;
+  /** For `secrets env`: where the values would be written, shown to the person. */
+  env_file?: string | null;
+}
+
+export interface ApproveOptions {
+  /** undefined: allow once. "forever": until revoked. Else a duration. */
+  for?: string;
+  scope?: 'secret' | 'all';
+  max_ttl?: string;
+}
+
+interface Waiter {
+  resolve: () => void;
+  reject: (error: unknown) => void;
+  /** Coalesced leases may ask for different TTLs; a grant's max TTL is checked for each. */
+  ttlMs: number;
+}
+
+interface Pending {
+  request: ApprovalRequestT;
+  key: string;
+  launcher: string;
+  waiters: Waiter[];
+  timer: unknown;
+}
+
+
+function newRequestId(): string {
+  return `R-${randomBytes(6).toString('hex')}`;
+}
+
+export class ApprovalBroker {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly grants: GrantStore,
+    private readonly journal: Journal,
+    private readonly clock: Clock,
+    private readonly limits: ApprovalLimits,
+  ) {}
+
+  get pendingCount(): number {
+    return this.pending.size;
+  }
+
+  list(): ApprovalRequestT[] {
+    return [...this.pending.values()].map((p) => p.request);
+  }
+
+  /**
+   * Resolves when the caller may lease; otherwise waits for a person.
+   * @throws DaemonError DENIED: a grant's max TTL is exceeded, the client is in its deny cooldown,
+   * has too many requests pending, was denied, or nobody decided in time.
+   */
+  async authorize(caller: Caller, wish: LeaseWish): Promise<void> {
+    const identity = caller.identity?.() ?? null;
+    const launcher = identity?.launcher_key ?? 'unknown';
+    const uncovered = this.uncovered(wish.client_id, launcher, wish.secret_names, wish.ttlMs);
+    if (uncovered.length === 0) return;
+    this.refuseDuringCooldown(wish.client_id, launcher);
+
+    const asked = { ...wish, secret_names: uncovered };
+    const key = `${wish.client_id}\0${launcher}\0${[...uncovered].sort().join('\0')}`;
+    let pending = [...this.pending.values()].find((p) => p.key === key);
+    if (!pending) {
+      const ofClient = [...this.pending.values()].filter((p) => p.request.client_id === wish.client_id).length;
+      if (ofClient >= this.limits.maxPendingPerClient) {
+        throw new DaemonError('DENIED', `client "${wish.client_id}" already has ${ofClient} requests waiting for a person`, 'wait for a decision on those: secrets requests');
+      }
+      pending = this.open(asked, launcher, key, identity);
+    }
+    caller.notify?.(APPROVAL_PENDING_NOTIFICATION, { request: pending.request });
+    const waiting = pending;
+    return new Promise((resolve, reject) => {
+      const waiter = { resolve, reject, ttlMs: wish.ttlMs };
+      waiting.waiters.push(waiter);
+      // A client that gives up (disconnects) withdraws its wait; nobody is granted a lease unseen.
+      caller.signal?.addEventListener('abort', () => this.withdraw(waiting, waiter), { once: true });
+    });
+  }
+
+  /**
+   * The secrets no grant covers yet.
+   * @throws DaemonError DENIED when a covering grant's max TTL is shorter than asked for.
+   */
+  private uncovered(clientId: string, launcher: string, names: string[], ttlMs: number): string[] {
+    return names.filter((secret_name) => {
+      const want = { client_id: clientId, launcher, secret_name };
+      const grants = this.grants.matching(want);
+      if (grants.length === 0) return true;
+      checkMaxTtl(grants, want, ttlMs);
+      return false;
+    });
+  }
+
+  private withdraw(pending: Pending, waiter: Waiter): void {
+    pending.waiters = pending.waiters.filter((w) => w !== waiter);
+    waiter.reject(new DaemonError('DENIED', 'the client disconnected before a decision'));
+    if (pending.waiters.length > 0 || this.pending.get(pending.request.request_id) !== pending) return;
+    this.take(pending.request.request_id);
+    this.decided(pending, 'withdrawn');
+  }
+
+  private refuseDuringCooldown(clientId: string, launcher: string): void {
+    const until = this.db.prepare('SELECT until FROM denials WHERE client_id = ? AND launcher = ?').pluck().get(clientId, launcher) as number | undefined;
+    if (until !== undefined && until > this.clock.now()) {
+      const left = Math.ceil((until - this.clock.now()) / 1000);
+      throw new DaemonError('DENIED', `a person denied client "${clientId}" from this launcher; requests are refused for another ${left}s`, 'ask the person to approve it explicitly, or try again later');
+    }
+  }
+
+  private open(wish: LeaseWish, launcher: string, key: string, identity: VerifiedIdentity | null): Pending {
+    const now = this.clock.now();
+    const known = this.grants.knownLaunchers(wish.client_id).filter((l) => l !== null);
+    const reason =
+      known.length > 0 ? `client id "${wish.client_id}" is approved for ${known.join(', ')}, but this request comes from ${launcher}` : `new client "${wish.client_id}"`;
+    const request: ApprovalRequestT = {
+      request_id: newRequestId(),
+      client_id: wish.client_id,
+      secret_names: wish.secret_names,
+      ttl: formatDuration(wish.ttlMs),
+      reason,
+      verified: identity && { uid: identity.uid, pid: identity.pid, exe: identity.exe, cwd: identity.cwd, argv: identity.argv, parents: identity.parents, launcher },
+      reported_pid: wish.reported_pid,
+      env_file: wish.env_file ?? null,
+      created_at: new Date(now).toISOString(),
+      expires_at: new Date(now + this.limits.timeoutMs).toISOString(),
+    };
+    const pending: Pending = { request, key, launcher, waiters: [], timer: null };
+    pending.timer = this.clock.setTimer(() => this.expire(pending), this.limits.timeoutMs);
+    this.pending.set(request.request_id, pending);
+    this.journal.run((tx) => {
+      tx.audit({
+        action: 'approval.requested',
+        outcome: 'ok',
+        client_id: wish.client_id,
+        pid: identity?.pid ?? null,
+        secret_name: wish.secret_names[0],
+        detail: { request_id: request.request_id, secrets: wish.secret_names, launcher, reason, reported_pid: wish.reported_pid, exe: identity?.exe ?? null, parents: identity?.parents.map((p) => p.exe) ?? [] },
+      });
+      tx.emit('approval.requested', { request });
+    });
+    return pending;
+  }
+
+  private take(requestId: string): Pending {
+    const pending = this.pending.get(requestId);
+    if (!pending) throw new DaemonError('REQUEST_NOT_FOUND', `no pending request ${requestId}`, 'list pending requests with: secrets requests');
+    this.pending.delete(requestId);
+    this.clock.clearTimer(pending.timer);
+    return pending;
+  }
+
+  private decided(pending: Pending, decision: string, extra: Record<string, unknown> = {}): void {
+    const { request } = pending;
+    this.journal.run((tx) => {
+      tx.audit({
+        action: 'approval.decided',
+        outcome: decision.startsWith('allow') ? 'ok' : 'denied',
+        client_id: request.client_id,
+        pid: request.verified?.pid ?? null,
+        secret_name: request.secret_names[0],
+        detail: { request_id: request.request_id, decision, launcher: pending.launcher, ...extra },
+      });
+      tx.emit('approval.decided', { request, decision, ...extra });
+    });
+  }
+
+  /**
+   * Allows a pending request: once (its waiting leases only) or as a grant for a time.
+   * @throws DaemonError REQUEST_NOT_FOUND, INVALID_DURATION
+   */
+  approve(requestId: string, options: ApproveOptions, decidedBy: string): { request: ApprovalRequestT; grant: ClientGrantT | null } {
+    const pending = this.pending.get(requestId);
+    if (!pending) throw new DaemonError('REQUEST_NOT_FOUND', `no pending request ${requestId}`, 'list pending requests with: secrets requests');
+    const expiresAt = options.for === undefined ? null : grantExpiry(options.for, this.clock.now());
+    const maxTtlMs = grantMaxTtl(options.max_ttl);
+    this.take(requestId);
+    if (options.for === undefined) {
+      this.decided(pending, 'allow-once', { by: decidedBy });
+      pending.waiters.forEach((w) => w.resolve());
+      return { request: pending.request, grant: null };
+    }
+    const grant = this.grants.add({
+      client_id: pending.request.client_id,
+      launcher: pending.launcher,
+      secrets: options.scope === 'all' ? null : pending.request.secret_names,
+      max_ttl_ms: maxTtlMs,
+      expires_at: expiresAt,
+      source: 'approval',
+    });
+    this.decided(pending, 'allow', { by: decidedBy, grant_id: grant.grant_id, scope: options.scope ?? 'secret', until: grant.expires_at ?? 'revoked' });
+    this.releaseCovered(pending);
+    this.releaseCoveredOthers(pending.request.client_id);
+    return { request: pending.request, grant };
+  }
+
+  /** Lets a decided request's waiters through if the grants now allow them (a max TTL may not). */
+  private releaseCovered(pending: Pending): void {
+    for (const waiter of pending.waiters) {
+      try {
+        const left = this.uncovered(pending.request.client_id, pending.launcher, pending.request.secret_names, waiter.ttlMs);
+        if (left.length > 0) throw new DaemonError('DENIED', `not approved for ${left.join(', ')}`, 'lease again to ask for them');
+        waiter.resolve();
+      } catch (error) {
+        waiter.reject(error);
+      }
+    }
+  }
+
+  /** Other requests of the client that a new grant now covers go through without asking again. */
+  private releaseCoveredOthers(clientId: string): void {
+    for (const other of [...this.pending.values()].filter((p) => p.request.client_id === clientId)) {
+      const covered = other.request.secret_names.every((secret_name) => this.grants.matching({ client_id: clientId, launcher: other.launcher, secret_name }).length > 0);
+      if (!covered) continue;
+      this.take(other.request.request_id);
+      this.decided(other, 'allow', { by: 'grant', covered_by_grant: true });
+      this.releaseCovered(other);
+    }
+  }
+
+  /** @throws DaemonError REQUEST_NOT_FOUND */
+  deny(requestId: string, decidedBy: string): ApprovalRequestT {
+    const pending = this.take(requestId);
+    const until = this.clock.now() + this.limits.denyCooldownMs;
+    this.db.prepare('INSERT INTO denials (client_id, launcher, until) VALUES (?, ?, ?) ON CONFLICT (client_id, launcher) DO UPDATE SET until = excluded.until').run(pending.request.client_id, pending.launcher, until);
+    this.decided(pending, 'deny', { by: decidedBy, cooldown: formatDuration(this.limits.denyCooldownMs) });
+    const denied = new DaemonError('DENIED', `a person denied client "${pending.request.client_id}" access to ${pending.request.secret_names.join(', ')}`, 'do not retry: ask the person what access you should have');
+    pending.waiters.forEach((w) => w.reject(denied));
+    // The same client and launcher asking about other secrets: denied with it.
+    for (const other of [...this.pending.values()].filter((p) => p.request.client_id === pending.request.client_id && p.launcher === pending.launcher)) {
+      this.take(other.request.request_id);
+      this.decided(other, 'deny', { by: decidedBy, with_request: requestId });
+      other.waiters.forEach((w) => w.reject(denied));
+    }
+    return pending.request;
+  }
+
+  private expire(pending: Pending): void {
+    if (this.pending.get(pending.request.request_id) !== pending) return;
+    this.pending.delete(pending.request.request_id);
+    this.decided(pending, 'timeout');
+    const timedOut = new DaemonError('DENIED', `nobody decided on request ${pending.request.request_id} within ${formatDuration(this.limits.timeoutMs)}`, 'ask the person to approve it (secrets requests), then lease again');
+    pending.waiters.forEach((w) => w.reject(timedOut));
+  }
+
+  /** Denies every pending request at once (the killswitch); returns how many there were. */
+  denyAll(why: string): number {
+    const all = [...this.pending.values()];
+    for (const pending of all) {
+      this.take(pending.request.request_id);
+      this.decided(pending, 'deny', { by: 'killswitch' });
+      const denied = new DaemonError('KILLSWITCH_ENGAGED', why, 'the store owner runs: secrets killswitch --disengage');
+      pending.waiters.forEach((w) => w.reject(denied));
+    }
+    return all.length;
+  }
+
+  /** The daemon is stopping: nobody will decide now. */
+  close(): void {
+    for (const pending of this.pending.values()) {
+      this.clock.clearTimer(pending.timer);
+      pending.waiters.forEach((w) => w.reject(new DaemonError('DENIED', 'the daemon stopped before anyone decided', 'lease again once it runs')));
+    }
+    this.pending.clear();
+  }
+}
+
+/**
+ * Passes when some matching grant allows this TTL.
+ * @throws DaemonError DENIED naming the longest TTL the grants allow.
+ */
+function checkMaxTtl(grants: { max_ttl_ms: number | null }[], want: Want, ttlMs: number): void {
+  if (grants.some((g) => g.max_ttl_ms === null || ttlMs <= g.max_ttl_ms)) return;
+  const longest = formatDuration(Math.max(...grants.map((g) => g.max_ttl_ms!)));
+  throw new DaemonError('DENIED', `client "${want.client_id}" may lease ${want.secret_name} for at most ${longest}`, `ask for less: --ttl ${longest}`);
+}

@@ -1,0 +1,135 @@
+/**
+ * The audit log: append-only rows in SQLite (triggers refuse UPDATE and DELETE), each chained to the
+ * previous by an HMAC. Records who, what, when and the outcome; callers never pass a secret value.
+ */
+import type { AuditEntryT } from '../../../shared/protocol.js';
+import type { Db } from '../store/db.js';
+import { type AuditRecord, GENESIS_MAC, canonicalEntry, entryMac, headMac } from './audit-chain.js';
+
+export type Outcome = 'ok' | 'denied' | 'error';
+
+export interface AuditInput {
+  action: string;
+  outcome?: Outcome;
+  client_id?: string | null;
+  pid?: number | null;
+  secret_name?: string | null;
+  lease_id?: string | null;
+  detail?: Record<string, unknown> | null;
+}
+
+export interface AuditFilter {
+  tail?: number;
+  sinceMs?: number;
+  afterId?: number;
+  clientId?: string;
+  secretName?: string;
+  action?: string;
+}
+
+export interface AuditHead {
+  lastId: number;
+  lastMac: string;
+}
+
+const DEFAULT_TAIL = 50;
+const MAX_ROWS = 100_000;
+
+/** The entry as the protocol shows it, from its stored (authenticated) JSON text. */
+export function toAuditEntry(entry: string | AuditRecord): AuditEntryT {
+  const record = typeof entry === 'string' ? (JSON.parse(entry) as AuditRecord) : entry;
+  return { ...record, at: new Date(record.at).toISOString(), outcome: record.outcome as Outcome };
+}
+
+export class AuditLog {
+  private head: AuditHead;
+  private headDirty = false;
+  private readonly insertRow;
+  private readonly writeHead;
+
+  constructor(
+    private readonly db: Db,
+    private readonly key: Buffer,
+    private readonly now: () => number,
+  ) {
+    this.insertRow = db.prepare('INSERT INTO audit (id, entry, mac) VALUES (?, ?, ?)');
+    this.writeHead = db.prepare('INSERT INTO audit_head (one, last_id, mac) VALUES (1, ?, ?) ON CONFLICT (one) DO UPDATE SET last_id = excluded.last_id, mac = excluded.mac');
+    this.head = this.loadHead();
+  }
+
+  /**
+   * Where the next entry chains from. The head row wins over the newest row: if entries were cut off
+   * the end, new entries still chain from the lost one, so `verify` keeps reporting the cut.
+   */
+  private loadHead(): AuditHead {
+    const stored = this.db.prepare('SELECT last_id AS lastId, mac FROM audit_head WHERE one = 1').get() as { lastId: number; mac: string } | undefined;
+    const newest = this.db.prepare('SELECT id, mac FROM audit ORDER BY id DESC LIMIT 1').get() as { id: number; mac: string } | undefined;
+    if (stored && (!newest || stored.lastId >= newest.id)) {
+      const row = this.db.prepare('SELECT mac FROM audit WHERE id = ?').get(stored.lastId) as { mac: string } | undefined;
+      return { lastId: stored.lastId, lastMac: row?.mac ?? GENESIS_MAC };
+    }
+    return newest ? { lastId: newest.id, lastMac: newest.mac } : { lastId: 0, lastMac: GENESIS_MAC };
+  }
+
+  saveHead(): AuditHead {
+    return this.head;
+  }
+
+  /** Puts the in-memory head back after the surrounding transaction rolled back. */
+  restoreHead(head: AuditHead): void {
+    this.head = head;
+    this.headDirty = false;
+  }
+
+  /**
+   * Appends one entry. Must run inside a transaction (see Journal) that ends with commitHead(), and
+   * that rolls the entry back on failure.
+   */
+  append(input: AuditInput): AuditRecord {
+    const record: AuditRecord = {
+      id: this.head.lastId + 1,
+      at: this.now(),
+      action: input.action,
+      outcome: input.outcome ?? 'ok',
+      client_id: input.client_id ?? null,
+      pid: input.pid ?? null,
+      secret_name: input.secret_name ?? null,
+      lease_id: input.lease_id ?? null,
+      detail: input.detail ?? null,
+    };
+    const entry = canonicalEntry(record);
+    const mac = entryMac(this.key, this.head.lastMac, entry);
+    this.insertRow.run(record.id, entry, mac);
+    this.head = { lastId: record.id, lastMac: mac };
+    this.headDirty = true;
+    return record;
+  }
+
+  /** Writes the chain head once per transaction, after its last append (one HMAC, not one per entry). */
+  commitHead(): void {
+    if (!this.headDirty) return;
+    this.writeHead.run(this.head.lastId, headMac(this.key, this.head.lastId, this.head.lastMac));
+    this.headDirty = false;
+  }
+
+  count(): number {
+    return this.head.lastId;
+  }
+
+  query(filter: AuditFilter): AuditEntryT[] {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.clientId !== undefined) (where.push('client_id = ?'), args.push(filter.clientId));
+    if (filter.secretName !== undefined) (where.push('secret_name = ?'), args.push(filter.secretName));
+    if (filter.action !== undefined) (where.push('action = ?'), args.push(filter.action));
+    if (filter.sinceMs !== undefined) (where.push('at >= ?'), args.push(filter.sinceMs));
+    if (filter.afterId !== undefined) (where.push('id > ?'), args.push(filter.afterId));
+    const limit = Math.min(filter.tail ?? (filter.sinceMs !== undefined || filter.afterId !== undefined ? MAX_ROWS : DEFAULT_TAIL), MAX_ROWS);
+    // Newest first to take the tail, then back to chronological order; `after_id` reads forwards.
+    const order = filter.afterId !== undefined && filter.tail === undefined ? 'ASC' : 'DESC';
+    const sql = `SELECT entry FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${order} LIMIT ?`;
+    const rows = this.db.prepare(sql).pluck().all(...args, limit) as string[];
+    if (order === 'DESC') rows.reverse();
+    return rows.map(toAuditEntry);
+  }
+}

@@ -1,0 +1,94 @@
+/**
+ * The age X25519 identity that decrypts every stored value, kept on disk as `identity.age` (age
+ * scrypt, opened by `age -d` with the passphrase) or, only when asked for, as plaintext `identity.key`.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
+import { DaemonError } from '../../../shared/errors.js';
+import { FILES } from './paths.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { ageDecryptText, ageEncrypt } from './age-io.js';
+
+export type Protection = 'passphrase' | 'insecure-keyfile';
+
+/** age's own default scrypt work factor (2^18). */
+export const DEFAULT_SCRYPT_WORK_FACTOR = 18;
+
+export interface UnlockedIdentity {
+  /** AGE-SECRET-KEY-1… */
+  identity: string;
+  /** age1… */
+  recipient: string;
+  protection: Protection;
+}
+
+export function detectProtection(dataDir: string): Protection | null {
+  if (existsSync(join(dataDir, FILES.identityAge))) return 'passphrase';
+  if (existsSync(join(dataDir, FILES.identityKey))) return 'insecure-keyfile';
+  return null;
+}
+
+/** The identity in the layout `age-keygen` writes, so `age -d identity.age > key.txt` is usable as `-i`. */
+function identityFileText(identity: string, recipient: string, now: Date): string {
+  return `# created: ${now.toISOString()}\n# public key: ${recipient}\n${identity}\n`;
+}
+
+function parseIdentityFile(text: string): string {
+  const line = text.split(/\r?\n/).find((l) => l.startsWith('AGE-SECRET-KEY-1'));
+  if (!line) throw new DaemonError('INTERNAL', 'the identity file holds no AGE-SECRET-KEY line', 'restore the identity file from a backup');
+  return line.trim();
+}
+
+export type IdentityProtection = { kind: 'passphrase'; passphrase: string; workFactor?: number } | { kind: 'insecure-keyfile' };
+
+/**
+ * Generates a new identity and writes it. Refuses to overwrite: losing the identity loses every value.
+ * @throws DaemonError STORE_EXISTS when either identity file is already there.
+ */
+export async function createIdentity(dataDir: string, protection: IdentityProtection, now = new Date()): Promise<UnlockedIdentity> {
+  if (detectProtection(dataDir) !== null) {
+    throw new DaemonError('STORE_EXISTS', `a store already exists in ${dataDir}`, 'it was left untouched; to start over, move that directory away first');
+  }
+  const identity = await generateX25519Identity();
+  const recipient = await identityToRecipient(identity);
+  const text = identityFileText(identity, recipient, now);
+  if (protection.kind === 'passphrase') {
+    const encrypter = new Encrypter();
+    encrypter.setPassphrase(protection.passphrase);
+    encrypter.setScryptWorkFactor(protection.workFactor ?? DEFAULT_SCRYPT_WORK_FACTOR);
+    writeFileAtomic(join(dataDir, FILES.identityAge), await ageEncrypt(encrypter, text));
+  } else {
+    writeFileAtomic(join(dataDir, FILES.identityKey), text);
+  }
+  return { identity, recipient, protection: protection.kind };
+}
+
+/**
+ * Reads the identity, decrypting it with the passphrase when it is protected by one.
+ * @throws DaemonError PASSPHRASE_INCORRECT for a wrong passphrase, USAGE when one is needed and
+ * missing, STORE_NOT_FOUND when there is no identity at all.
+ */
+export async function unlockIdentity(dataDir: string, passphrase: string | undefined): Promise<UnlockedIdentity> {
+  const protection = detectProtection(dataDir);
+  if (protection === null) {
+    throw new DaemonError('STORE_NOT_FOUND', `no store in ${dataDir}`, 'create one with: secrets init --passphrase-file FILE');
+  }
+  let text: string;
+  if (protection === 'insecure-keyfile') {
+    text = readFileSync(join(dataDir, FILES.identityKey), 'utf8');
+  } else {
+    if (passphrase === undefined) {
+      throw new DaemonError('USAGE', 'the store is protected by a passphrase', 'pass --passphrase-file FILE, or run in a terminal to be asked');
+    }
+    const decrypter = new Decrypter();
+    decrypter.addPassphrase(passphrase);
+    try {
+      text = await ageDecryptText(decrypter, readFileSync(join(dataDir, FILES.identityAge)));
+    } catch {
+      throw new DaemonError('PASSPHRASE_INCORRECT', 'the passphrase does not open identity.age', 'check the passphrase file (one trailing newline is ignored)');
+    }
+  }
+  const identity = parseIdentityFile(text);
+  return { identity, recipient: await identityToRecipient(identity), protection };
+}
