@@ -56,6 +56,13 @@ const ConfigSchema = z
           )
           .default([]),
         deny_cooldown: duration('60s'),
+        /**
+         * Requests waiting for a person at once: in total, per verified launcher (the program behind
+         * the caller, which it cannot choose per request), and per self-reported client id. Over a cap a
+         * lease is refused at once; a flood of invented client ids fills only its launcher's share.
+         */
+        max_pending: z.number().int().min(1).max(1000).default(32),
+        max_pending_per_launcher: z.number().int().min(1).max(100).default(5),
         max_pending_per_client: z.number().int().min(1).max(100).default(5),
       })
       .strict()

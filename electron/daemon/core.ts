@@ -21,7 +21,7 @@ import type { Heartbeat } from './killswitch/heartbeat.js';
 import { Journal } from './audit/journal.js';
 import { Killswitch } from './killswitch/killswitch.js';
 import { LeaseManager } from './leases/leases.js';
-import { type PassphraseVerifier } from './auth/passphrase-verifier.js';
+import { AdminGate } from './auth/admin-gate.js';
 import { FILES } from './store/paths.js';
 import { Rotator } from './rotation/rotation.js';
 import { SecretsStore } from './secrets/secrets-store.js';
@@ -33,8 +33,8 @@ export interface CoreOptions {
   socketPath: string;
   config: Config;
   identity: UnlockedIdentity;
-  /** Present when the store is passphrase-protected: admin requests are checked against it. */
-  passphraseVerifier: PassphraseVerifier | null;
+  /** Checks admin proofs; without one, the store has no passphrase and nothing needs proof. */
+  adminGate?: AdminGate;
   clock?: Clock;
 }
 
@@ -58,11 +58,13 @@ export class Core {
   private readonly auditKey: Buffer;
   private readonly cipher: ValueCipher;
   readonly checkpointer: Checkpointer;
+  readonly adminGate: AdminGate;
 
   constructor(readonly options: CoreOptions) {
     this.clock = options.clock ?? systemClock;
     const now = () => this.clock.now();
     this.startedAt = now();
+    this.adminGate = options.adminGate ?? new AdminGate({ passphrase: null, logN: 0, now });
     this.dbPath = join(options.dataDir, FILES.db);
     this.db = openDb(this.dbPath);
     this.checkpointer = new Checkpointer(this.db, this.dbPath);
@@ -75,6 +77,8 @@ export class Core {
     this.approvals = new ApprovalBroker(this.db, this.grants, this.journal, this.clock, {
       timeoutMs: options.config.approvalTimeoutMs,
       denyCooldownMs: options.config.denyCooldownMs,
+      maxPending: options.config.file.approvals.max_pending,
+      maxPendingPerLauncher: options.config.file.approvals.max_pending_per_launcher,
       maxPendingPerClient: options.config.file.approvals.max_pending_per_client,
     });
     this.supervised = new SupervisedProcesses(this.db, this.clock, options.config.killswitchGraceMs);

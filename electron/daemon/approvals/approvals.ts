@@ -2,7 +2,8 @@
  * Approval of new clients. A lease from a client without a matching grant becomes a pending request
  * and waits for a person: deny, allow once, or allow for a time (or until revoked), for this secret
  * or all. Identical requests coalesce into one prompt; a denied client and launcher are refused
- * without asking for a cooldown; each client may have only a few requests pending.
+ * without asking for a cooldown; the requests waiting are capped per client, per launcher and in total
+ * (caps.ts), so an agent inventing client ids cannot bury the person in prompts.
  */
 import { randomBytes } from 'node:crypto';
 import { DaemonError } from '../../../shared/errors.js';
@@ -14,11 +15,11 @@ import type { Db } from '../store/db.js';
 import { type GrantStore, type Want, grantExpiry, grantMaxTtl } from './grants.js';
 import type { Journal } from '../audit/journal.js';
 import type { VerifiedIdentity } from '../callers/peer-identity.js';
+import { type PendingCaps, RefusalAudit, capError, capReached } from './caps.js';
 
-export interface ApprovalLimits {
+export interface ApprovalLimits extends PendingCaps {
   timeoutMs: number;
   denyCooldownMs: number;
-  maxPendingPerClient: number;
 }
 
 export interface LeaseWish {
@@ -61,6 +62,7 @@ function newRequestId(): string {
 
 export class ApprovalBroker {
   private readonly pending = new Map<string, Pending>();
+  private readonly refusals: RefusalAudit;
 
   constructor(
     private readonly db: Db,
@@ -68,7 +70,9 @@ export class ApprovalBroker {
     private readonly journal: Journal,
     private readonly clock: Clock,
     private readonly limits: ApprovalLimits,
-  ) {}
+  ) {
+    this.refusals = new RefusalAudit(journal);
+  }
 
   get pendingCount(): number {
     return this.pending.size;
@@ -81,7 +85,8 @@ export class ApprovalBroker {
   /**
    * Resolves when the caller may lease; otherwise waits for a person.
    * @throws DaemonError DENIED: a grant's max TTL is exceeded, the client is in its deny cooldown,
-   * has too many requests pending, was denied, or nobody decided in time.
+   * a cap on waiting requests is reached (its client id's, its launcher's or the daemon's), it was
+   * denied, or nobody decided in time. Joining an identical waiting request is never capped.
    */
   async authorize(caller: Caller, wish: LeaseWish): Promise<void> {
     const identity = caller.identity?.() ?? null;
@@ -94,9 +99,12 @@ export class ApprovalBroker {
     const key = `${wish.client_id}\0${launcher}\0${[...uncovered].sort().join('\0')}`;
     let pending = [...this.pending.values()].find((p) => p.key === key);
     if (!pending) {
-      const ofClient = [...this.pending.values()].filter((p) => p.request.client_id === wish.client_id).length;
-      if (ofClient >= this.limits.maxPendingPerClient) {
-        throw new DaemonError('DENIED', `client "${wish.client_id}" already has ${ofClient} requests waiting for a person`, 'wait for a decision on those: secrets requests');
+      const asker = { client_id: wish.client_id, launcher };
+      const waiting = [...this.pending.values()].map((p) => ({ client_id: p.request.client_id, launcher: p.launcher }));
+      const reached = capReached(waiting, asker, this.limits);
+      if (reached) {
+        this.refusals.refused(asker, reached, identity?.pid ?? null, uncovered[0]);
+        throw capError(reached, asker);
       }
       pending = this.open(asked, launcher, key, identity);
     }
@@ -195,6 +203,8 @@ export class ApprovalBroker {
       });
       tx.emit('approval.decided', { request, decision, ...extra });
     });
+    // A request left, so a refused caller could be taken now: a refusal burst ends here.
+    this.refusals.end();
   }
 
   /**
@@ -289,6 +299,7 @@ export class ApprovalBroker {
 
   /** The daemon is stopping: nobody will decide now. */
   close(): void {
+    this.refusals.end();
     for (const pending of this.pending.values()) {
       this.clock.clearTimer(pending.timer);
       pending.waiters.forEach((w) => w.reject(new DaemonError('DENIED', 'the daemon stopped before anyone decided', 'lease again once it runs')));
