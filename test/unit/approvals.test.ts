@@ -4,6 +4,7 @@ import type { Caller } from '../../electron/daemon/callers/caller.js';
 import type { VerifiedIdentity } from '../../electron/daemon/callers/peer-identity.js';
 import { DaemonError } from '../../shared/errors.js';
 import { type TestCore, createTestCore } from '../helpers/core.js';
+import { parseConfig } from '../../electron/daemon/config.js';
 
 function callerFrom(launcher: string, pid = 4242): Caller & { notices: string[] } {
   const identity: VerifiedIdentity = { uid: 1000, pid, exe: '/usr/bin/node', cwd: '/w', argv: ['node', 'secrets'], parents: [], launcher: null, launcher_key: launcher };
@@ -128,5 +129,97 @@ describe('approval broker (fake clock)', () => {
     t.core.approvals.approve(t.core.approvals.list()[0]!.request_id, { for: 'forever', scope: 'all' }, 'test');
     assert.deepEqual(await Promise.all([a, b]), ['allowed', 'allowed']);
     assert.equal(t.core.grants.list()[0]!.expires_at, null);
+  });
+});
+
+describe('caps on requests waiting for a person (issue 8)', () => {
+  let t: TestCore;
+  beforeEach(async () => {
+    t = await createTestCore({ approval_timeout: '30s', approvals: { max_pending: 8, max_pending_per_launcher: 3, max_pending_per_client: 2 } });
+  });
+  afterEach(() => t.dispose());
+
+  const refusals = () => t.core.audit.query({ action: 'approval.refused' });
+
+  test('the defaults: 32 in total, 5 per launcher, 5 per client id', () => {
+    const { approvals } = parseConfig({}).file;
+    assert.deepEqual([approvals.max_pending, approvals.max_pending_per_launcher, approvals.max_pending_per_client], [32, 5, 5]);
+    assert.throws(() => parseConfig({ approvals: { max_pending: 0 } }), /approvals\.max_pending/);
+    assert.throws(() => parseConfig({ approvals: { max_pending_per_launcher: 'many' } }), /approvals\.max_pending_per_launcher/);
+  });
+
+  test('invented client ids from one launcher fill only its share; another launcher is still asked about', async () => {
+    const flooder = callerFrom('/usr/bin/node /tmp/flood.js');
+    const waits = Array.from({ length: 50 }, (_, i) => settle(t.core.approvals.authorize(flooder, wish(`fake-${i}`))));
+    assert.equal(t.core.approvals.list().length, 3, 'three wait, the per-launcher cap');
+    const refused = await Promise.all(waits.slice(3));
+    assert.deepEqual(new Set(refused), new Set(['DENIED']), 'the other 47 are refused at once');
+
+    let error: DaemonError | undefined;
+    await t.core.approvals.authorize(flooder, wish('fake-51')).catch((e: DaemonError) => (error = e));
+    assert.match(error!.message, /this program \(\/usr\/bin\/node \/tmp\/flood\.js\) already has 3 requests waiting for a person/);
+    assert.match(error!.hint!, /secrets requests/);
+
+    const honest = settle(t.core.approvals.authorize(callerFrom('/usr/bin/node /home/me/agent.js'), wish('claude')));
+    const request = t.core.approvals.list().find((r) => r.client_id === 'claude');
+    assert.ok(request, 'the honest launcher\'s request waits for the person');
+    t.core.approvals.approve(request.request_id, {}, 'test');
+    assert.equal(await honest, 'allowed');
+    t.core.approvals.close();
+    await Promise.all(waits);
+  });
+
+  test('over the total cap every new request is refused, saying how many wait; the ones waiting stay; identical ones still coalesce', async () => {
+    const launchers = ['/a', '/b', '/c'].map((l) => callerFrom(`/usr/bin/node ${l}.js`));
+    const waits = launchers.flatMap((caller, n) => Array.from({ length: 3 }, (_, i) => settle(t.core.approvals.authorize(caller, wish(`c${n}-${i}`)))));
+    assert.equal(t.core.approvals.list().length, 8, 'the total cap');
+    assert.equal(await waits[8], 'DENIED');
+
+    const late = callerFrom('/usr/bin/node /late.js');
+    let error: DaemonError | undefined;
+    await t.core.approvals.authorize(late, wish('late')).catch((e: DaemonError) => (error = e));
+    assert.equal(error!.code, 'DENIED');
+    assert.match(error!.message, /^8 requests are already waiting for a person/);
+    assert.match(error!.hint!, /secrets requests/);
+
+    const joined = settle(t.core.approvals.authorize(launchers[0]!, wish('c0-0')));
+    assert.equal(t.core.approvals.list().length, 8, 'an identical request joins the waiting one, even at the cap');
+    const first = t.core.approvals.list().find((r) => r.client_id === 'c0-0')!;
+    t.core.approvals.approve(first.request_id, {}, 'test');
+    assert.equal(await joined, 'allowed');
+    assert.equal(await waits[0], 'allowed');
+
+    const now = settle(t.core.approvals.authorize(late, wish('late')));
+    assert.ok(t.core.approvals.list().some((r) => r.client_id === 'late'), 'a freed slot takes a new request');
+    t.core.approvals.close();
+    await Promise.all([...waits, now]);
+  });
+
+  test('a flood of refusals is audited once when it starts and once, as a count, when it ends', async () => {
+    const flooder = callerFrom('/usr/bin/node /tmp/flood.js', 777);
+    const waits = Array.from({ length: 203 }, (_, i) => settle(t.core.approvals.authorize(flooder, wish(`fake-${i}`))));
+    await Promise.all(waits.slice(3));
+    assert.equal(refusals().length, 1, 'one entry for 200 refusals so far');
+    const [started] = refusals();
+    assert.equal(started!.outcome, 'denied');
+    assert.equal(started!.client_id, 'fake-3');
+    assert.equal(started!.pid, 777);
+    assert.deepEqual(started!.detail, { cap: 'launcher', waiting: 3, limit: 3, launcher: '/usr/bin/node /tmp/flood.js', burst: 'started' });
+
+    t.core.approvals.deny(t.core.approvals.list()[0]!.request_id, 'test');
+    const entries = refusals();
+    assert.equal(entries.length, 2, 'the burst ended with the decision');
+    assert.equal(entries[1]!.detail!.burst, 'ended');
+    assert.equal(entries[1]!.detail!.refused, 200);
+    assert.deepEqual(entries[1]!.detail!.launchers, ['/usr/bin/node /tmp/flood.js']);
+
+    const refill = settle(t.core.approvals.authorize(flooder, wish('after-1')));
+    assert.equal(t.core.approvals.list().length, 3, 'the freed slot was taken');
+    assert.equal(await settle(t.core.approvals.authorize(flooder, wish('after-2'))), 'DENIED');
+    assert.equal(refusals().length, 3, 'the next refusal starts a new burst, audited at once');
+    assert.equal(refusals()[2]!.detail!.burst, 'started');
+    t.core.approvals.close();
+    assert.equal(refusals().length, 3, 'a burst of one needs no count');
+    await Promise.all([...waits, refill]);
   });
 });
