@@ -38,12 +38,13 @@ export let scratch: string;
 /**
  * Registers the root hooks of an approval test file: a fresh store with the four secrets, then
  * `ready` (the file's own setup), and cleanup. One root `before`, not two: Node 20 starts a file's
- * root-level `before` hooks together rather than one after the other.
+ * root-level `before` hooks together rather than one after the other. `config` replaces the short
+ * timeouts and small caps the decision tests use (a flood test needs requests that outlive it).
  */
-export function useApprovalStore(ready?: () => Promise<void>): void {
+export function useApprovalStore(ready?: () => Promise<void>, config: object = CONFIG): void {
   before(async () => {
     scratch = mkdtempSync(join(tmpdir(), 'as-approval-'));
-    store = await startedStore({ config: CONFIG, autoApprove: false });
+    store = await startedStore({ config, autoApprove: false });
     for (const [name, value] of Object.entries(VALUES)) {
       const added = await store.admin(['add', name], { input: value });
       assert.equal(added.code, 0, added.stderr);
