@@ -7,7 +7,8 @@ import { printSuccess } from '../output.js';
 
 export function describeRequest(r: ApprovalRequestT): string {
   const who = r.verified ? `pid ${r.verified.pid}, launcher ${r.verified.launcher}` : 'caller not verifiable';
-  return `${r.request_id}  ${r.client_id} wants ${r.secret_names.join(', ')} for ${r.ttl} (${who}); ${r.reason}; expires ${r.expires_at}`;
+  const file = r.env_file ? ` written to ${r.env_file}` : '';
+  return `${r.request_id}  ${r.client_id} wants ${r.secret_names.join(', ')}${file} for ${r.ttl} (${who}); ${r.reason}; expires ${r.expires_at}`;
 }
 
 const grantRows = (grants: ClientGrantT[]) =>
