@@ -8,8 +8,8 @@ export interface RpcRequest {
   id: number | string;
   method: string;
   params?: Record<string, unknown>;
-  /** Proof of a person for admin methods; kept out of params so no handler or log ever sees it. */
-  auth?: { passphrase?: string };
+  /** Proof of a person for admin methods (shared/admin-proof.ts), beside the params it covers. */
+  auth?: { nonce?: unknown; proof?: unknown };
 }
 
 export interface RpcNotification {

@@ -6,8 +6,15 @@
 import { z } from 'zod';
 import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, ENV_VAR_PATTERN, LEASE_ID_PATTERN, MAX_VALUE_BYTES, SECRET_NAME_PATTERN, SECRET_NAME_RULE } from './names.js';
 
-/** `agent`: any approved client. `admin`: needs proof that a person is present (DESIGN.md §4). */
-export type Level = 'agent' | 'admin';
+/**
+ * Who may call a method (DESIGN.md §5 "Rights"). The daemon's dispatch enforces it, one rule per right:
+ * - `anyone`: any caller that reaches the socket (health, status, reading metadata, the emergency brake);
+ * - `holder`: acts only on leases the caller took itself (same verified launcher), unless it proves admin;
+ * - `approved`: needs a grant for the client and launcher, else a person is asked (leases) or it is
+ *   refused (rotation);
+ * - `admin`: needs proof that a person is present.
+ */
+export type Right = 'anyone' | 'holder' | 'approved' | 'admin';
 
 const secretName = z.string().regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE);
 const clientId = z.string().regex(CLIENT_ID_PATTERN, CLIENT_ID_RULE);
@@ -43,6 +50,8 @@ export const LeaseInfo = z.object({
   lease_id: z.string(),
   secret_name: z.string(),
   client_id: z.string(),
+  /** The verified launcher that took it: only it (or an admin) may renew or revoke it. */
+  launcher: z.string().nullable(),
   created_at: isoTime,
   expires_at: isoTime,
   status: LeaseStatus,
@@ -138,6 +147,8 @@ export const Status = z.object({
     triggered: z.boolean().optional(),
   }),
   approvals: z.object({ policy: z.enum(['prompt', 'preapproved']), pending: z.number().int(), timeout: z.string() }),
+  /** Wrong admin proofs: after a few, every proof is refused until `locked_until`. */
+  admin: z.object({ failed_proofs: z.number().int(), locked_until: isoTime.nullable() }),
   counts: z.object({ secrets: z.number().int(), active_leases: z.number().int(), audit_entries: z.number().int() }),
   limits: z.object({ default_lease_ttl: z.string(), max_lease_ttl: z.string() }),
   warnings: z.array(z.string()),
@@ -155,14 +166,19 @@ const revokeParams = z
     message: 'give exactly one of lease_id, all, client_id, secret_name',
   });
 
-function method<P extends z.ZodType, R extends z.ZodType>(level: Level, params: P, result: R, summary: string) {
-  return { level, params, result, summary };
+interface MethodOptions<P extends z.ZodType> {
+  /** Params that make an otherwise open method an admin action (killswitch wipe or rotate). */
+  adminIf?: (params: z.output<P>) => boolean;
+}
+
+function method<P extends z.ZodType, R extends z.ZodType>(rights: Right, params: P, result: R, summary: string, options: MethodOptions<P> = {}) {
+  return { rights, params, result, summary, adminIf: options.adminIf };
 }
 
 export const METHODS = {
-  health: method('agent', empty, z.object({ ok: z.boolean(), version: z.string(), uptime_s: z.number() }), 'liveness'),
-  status: method('agent', empty, Status, 'daemon state, counts, warnings'),
-  'secrets.list': method('agent', empty, z.object({ secrets: z.array(SecretMeta) }), 'names and metadata, never values'),
+  health: method('anyone', empty, z.object({ ok: z.boolean(), version: z.string(), uptime_s: z.number() }), 'liveness'),
+  status: method('anyone', empty, Status, 'daemon state, counts, warnings'),
+  'secrets.list': method('anyone', empty, z.object({ secrets: z.array(SecretMeta) }), 'names and metadata, never values'),
   'secrets.add': method(
     'admin',
     z
@@ -184,8 +200,8 @@ export const METHODS = {
     'delete a secret and revoke its leases',
   ),
   'secrets.rotate': method(
-    'agent',
-    z.object({ name: secretName }).strict(),
+    'approved',
+    z.object({ name: secretName, client_id: clientId.optional() }).strict(),
     z.object({
       name: z.string(),
       rotated: z.boolean(),
@@ -197,13 +213,13 @@ export const METHODS = {
     "run a secret's rotation hook now",
   ),
   'lease.grant': method(
-    'agent',
+    'approved',
     z.object({ secret_name: secretName, ttl: duration.optional(), client_id: clientId, client_pid: z.number().int().positive().optional() }).strict(),
     LeaseGranted,
     'lease a secret value for a time',
   ),
   'lease.grant_many': method(
-    'agent',
+    'approved',
     z
       .object({
         secrets: z.array(z.object({ secret_name: secretName, ttl: duration.optional() }).strict()).min(1).max(100),
@@ -216,7 +232,7 @@ export const METHODS = {
     'lease several secrets as one approval request, all or none (exec)',
   ),
   'env.write': method(
-    'agent',
+    'approved',
     z
       .object({
         path: z.string().min(1).max(4096),
@@ -235,26 +251,26 @@ export const METHODS = {
     'lease secrets and have the daemon write them to a 0600 env file it deletes when they end',
   ),
   'env.cleanup': method(
-    'agent',
+    'anyone',
     z.object({ dry_run: z.boolean().optional() }).strict(),
     z.object({ paths: z.array(z.string()), deleted: z.boolean() }),
     'delete env files whose leases have all ended',
   ),
   'lease.list': method(
-    'agent',
+    'holder',
     z.object({ client_id: clientId.optional(), secret_name: secretName.optional() }).strict(),
     z.object({ leases: z.array(LeaseInfo) }),
-    'active leases, never values',
+    "the caller's active leases (an admin's: everyone's), never values",
   ),
   'lease.renew': method(
-    'agent',
+    'holder',
     z.object({ lease_id: leaseId, ttl: duration.optional() }).strict(),
     z.object({ lease: LeaseInfo, capped: z.boolean() }),
     'extend a lease within the max TTL',
   ),
-  'lease.revoke': method('agent', revokeParams, z.object({ revoked: z.array(z.string()) }), 'revoke leases'),
+  'lease.revoke': method('holder', revokeParams, z.object({ revoked: z.array(z.string()) }), 'revoke leases'),
   'audit.query': method(
-    'agent',
+    'anyone',
     z
       .object({
         tail: z.number().int().positive().max(100_000).optional(),
@@ -268,11 +284,11 @@ export const METHODS = {
     z.object({ entries: z.array(AuditEntry) }),
     'read the audit log',
   ),
-  'audit.verify': method('agent', empty, AuditVerifyResult, 'check the HMAC chain'),
-  'events.subscribe': method('agent', empty, z.object({ subscribed: z.literal(true) }), 'stream events as notifications'),
+  'audit.verify': method('anyone', empty, AuditVerifyResult, 'check the HMAC chain'),
+  'events.subscribe': method('anyone', empty, z.object({ subscribed: z.literal(true) }), 'stream events as notifications'),
 
   'killswitch.engage': method(
-    'agent',
+    'anyone',
     z.object({ reason: z.string().min(1).max(500).optional(), wipe: z.boolean().optional(), rotate: z.boolean().optional() }).strict(),
     z.object({
       rotations_started: z.number().int(),
@@ -282,17 +298,18 @@ export const METHODS = {
       deleted_env_files: z.number().int(),
       wiped_secrets: z.number().int(),
     }),
-    'revoke everything, kill supervised processes, lock (anyone may pull it)',
+    'revoke everything, kill supervised processes, lock (anyone may pull it; wipe or rotate is admin)',
+    { adminIf: (p) => p.wipe === true || p.rotate === true },
   ),
   'killswitch.disengage': method('admin', empty, z.object({ engaged: z.boolean() }), 'unlock after the killswitch'),
   'exec.register': method(
-    'agent',
+    'holder',
     z.object({ pid: z.number().int().positive(), pgid: z.number().int().positive(), lease_ids: z.array(leaseId).max(1000) }).strict(),
     z.object({ registered: z.literal(true) }),
     'register a supervised process group the daemon terminates with its leases',
   ),
 
-  'requests.list': method('agent', empty, z.object({ requests: z.array(ApprovalRequest) }), 'pending approval requests'),
+  'requests.list': method('anyone', empty, z.object({ requests: z.array(ApprovalRequest) }), 'pending approval requests'),
   'requests.approve': method(
     'admin',
     z
@@ -308,7 +325,7 @@ export const METHODS = {
     'approve a pending request',
   ),
   'requests.deny': method('admin', z.object({ request_id: requestId }).strict(), z.object({ request: ApprovalRequest }), 'deny a pending request'),
-  'clients.list': method('agent', empty, z.object({ grants: z.array(ClientGrant) }), 'approved clients and their grants'),
+  'clients.list': method('anyone', empty, z.object({ grants: z.array(ClientGrant) }), 'approved clients and their grants'),
   'clients.allow': method(
     'admin',
     z
@@ -323,7 +340,25 @@ export const METHODS = {
     z.object({ grant: ClientGrant }),
     'pre-approve a client for unattended use',
   ),
-  'clients.forget': method('admin', z.object({ client_id: clientId }).strict(), z.object({ client_id: z.string(), revoked_grants: z.number().int() }), 'revoke every grant of a client'),
+  'clients.forget': method(
+    'admin',
+    z.object({ client_id: clientId }).strict(),
+    z.object({ client_id: z.string(), revoked_grants: z.number().int(), revoked_leases: z.number().int() }),
+    'revoke every grant of a client and its leases',
+  ),
+  'clients.revoke': method(
+    'admin',
+    z.object({ grant_id: z.string().max(100).regex(/^G-[a-z0-9-]{4,40}$/, 'grant ids look like G-xxxxxxxx') }).strict(),
+    z.object({ grant: ClientGrant, revoked_leases: z.number().int() }),
+    'revoke one grant and the leases only it covered',
+  ),
+
+  'auth.challenge': method(
+    'anyone',
+    empty,
+    z.object({ nonce: z.string(), salt: z.string(), log_n: z.number().int(), expires_at: isoTime }),
+    'a one-time nonce for an admin proof (the passphrase never crosses the socket)',
+  ),
 } as const;
 
 export type Methods = typeof METHODS;
@@ -341,10 +376,7 @@ export type ApprovalRequestT = z.infer<typeof ApprovalRequest>;
 export type ClientGrantT = z.infer<typeof ClientGrant>;
 export type VerifiedCallerT = z.infer<typeof VerifiedCaller>;
 
-/** Proof of a person for admin methods, carried beside (never inside) the params. */
-export interface AdminProof {
-  passphrase?: string;
-}
+export type { AdminProof } from './admin-proof.js';
 
 export const EVENT_TYPES = [
   'lease.granted',

@@ -20,4 +20,6 @@ export const GLOBAL_OPTIONS = {
 } as const;
 
 export const PASSPHRASE_OPTION = { 'passphrase-file': { type: 'string' } } as const;
+/** Holder commands: act on every client's leases as the store owner (admin proof). */
+export const OWNER_OPTIONS = { owner: { type: 'boolean' }, ...PASSPHRASE_OPTION } as const;
 export const CLIENT_ID_OPTION = { 'client-id': { type: 'string' } } as const;

@@ -1,8 +1,9 @@
 /** What every command gets: parsed arguments, the output mode, where the daemon is, and a caller. */
 import { homedir } from 'node:os';
-import { isDaemonError } from '../../shared/errors.js';
+import { DaemonError, isDaemonError } from '../../shared/errors.js';
 import { defaultDataDir, defaultSocketPath } from '../../shared/locations.js';
-import type { AdminProof, MethodName, ParamsOf, ResultOf } from '../../shared/protocol.js';
+import type { MethodName, ParamsOf, ResultOf } from '../../shared/protocol.js';
+import { proofFloor, provedCall } from './admin-proof.js';
 import { obtainPassphrase } from './inputs.js';
 import type { OutputMode } from './output.js';
 import { RpcClient } from './rpc-client.js';
@@ -22,9 +23,10 @@ export interface CommandContext {
   callWithNotifications<M extends MethodName>(method: M, params: ParamsOf<M>, onNotification: (method: string, params: Record<string, unknown>) => void): Promise<ResultOf<M>>;
   /**
    * An admin request: proves a person with --passphrase-file, or, when the daemon asks for proof and a
-   * terminal is there, with the passphrase typed at a hidden prompt.
+   * terminal is there, with the passphrase typed at a hidden prompt. `always`: prove even though the
+   * method works without proof (a holder method acting for the store owner, e.g. `leases --owner`).
    */
-  adminCall<M extends MethodName>(method: M, params: ParamsOf<M>): Promise<ResultOf<M>>;
+  adminCall<M extends MethodName>(method: M, params: ParamsOf<M>, always?: boolean): Promise<ResultOf<M>>;
 }
 
 export function createContext(command: string, positionals: string[], values: Values, mode: OutputMode, env = process.env): CommandContext {
@@ -34,13 +36,13 @@ export function createContext(command: string, positionals: string[], values: Va
   async function request<M extends MethodName>(
     method: M,
     params: ParamsOf<M>,
-    auth?: AdminProof,
+    passphrase?: string,
     onNotification?: (method: string, params: Record<string, unknown>) => void,
   ): Promise<ResultOf<M>> {
     const client = await RpcClient.connect(socketPath);
     client.onNotification = onNotification ?? null;
     try {
-      return await client.call(method, params, auth);
+      return await (passphrase === undefined ? client.call(method, params) : provedCall(client, method, params, passphrase, proofFloor(dataDir)));
     } finally {
       client.close();
     }
@@ -55,17 +57,30 @@ export function createContext(command: string, positionals: string[], values: Va
     socketPath,
     call: (method, params) => request(method, params),
     callWithNotifications: (method, params, onNotification) => request(method, params, undefined, onNotification),
-    async adminCall(method, params) {
+    async adminCall(method, params, always = false) {
       const file = values['passphrase-file'] as string | undefined;
-      if (file !== undefined) return request(method, params, { passphrase: (await obtainPassphrase(file))! });
+      if (file !== undefined) return request(method, params, (await obtainPassphrase(file))!);
+      if (always) {
+        const passphrase = await obtainPassphrase(undefined, 'Store passphrase (admin action): ');
+        if (passphrase === null) throw ownerOnly();
+        return request(method, params, passphrase);
+      }
       try {
         return await request(method, params);
       } catch (error) {
         if (!isDaemonError(error) || error.code !== 'ADMIN_REQUIRED') throw error;
         const passphrase = await obtainPassphrase(undefined, 'Store passphrase (admin action): ');
         if (passphrase === null) throw error;
-        return request(method, params, { passphrase });
+        return request(method, params, passphrase);
       }
     },
   };
+}
+
+function ownerOnly(): DaemonError {
+  return new DaemonError(
+    'ADMIN_REQUIRED',
+    "acting for the store owner (every client's leases) needs the store passphrase, and there is no terminal to ask on",
+    'the person runs it in a terminal, or with --passphrase-file FILE; an agent leaves out --owner to act on its own leases',
+  );
 }

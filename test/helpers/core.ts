@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateX25519Identity, identityToRecipient } from 'age-encryption';
+import { AdminGate } from '../../electron/daemon/auth/admin-gate.js';
 import { Core } from '../../electron/daemon/core.js';
 import { parseConfig } from '../../electron/daemon/config.js';
 import { FakeClock } from './fake-clock.js';
@@ -16,16 +17,21 @@ export interface TestCore {
   dispose(): Promise<void>;
 }
 
-export async function createTestCore(config: object = {}): Promise<TestCore> {
+/** Admin proofs in unit tests: a tiny scrypt work factor keeps them instant. */
+export const UNIT_PROOF_LOG_N = 4;
+
+/** `adminPassphrase`: the core checks admin proofs made with it (else, like a key file, it needs none). */
+export async function createTestCore(config: object = {}, options: { adminPassphrase?: string } = {}): Promise<TestCore> {
   const dir = mkdtempSync(join(tmpdir(), 'as-core-'));
   const identity = await generateX25519Identity();
   const clock = new FakeClock();
+  const adminGate = options.adminPassphrase === undefined ? undefined : new AdminGate({ passphrase: options.adminPassphrase, logN: UNIT_PROOF_LOG_N, now: () => clock.now() });
   const core = new Core({
     dataDir: dir,
     socketPath: join(dir, 'daemon.sock'),
     config: parseConfig(config),
-    identity: { identity, recipient: await identityToRecipient(identity), protection: 'insecure-keyfile' },
-    passphraseVerifier: null,
+    identity: { identity, recipient: await identityToRecipient(identity), protection: adminGate ? 'passphrase' : 'insecure-keyfile', workFactor: adminGate ? UNIT_PROOF_LOG_N : null },
+    adminGate,
     clock,
   });
   return {

@@ -7,10 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
+import { TEST_PASSPHRASE, TEST_WORK_FACTOR, adminCallOn } from './admin.js';
 
 export const REPO = resolve(import.meta.dirname, '..', '..');
 export const CLI = join(REPO, 'bin', 'secrets');
-export const PASSPHRASE = 'correct horse battery staple';
+export const PASSPHRASE = TEST_PASSPHRASE;
 
 export interface CliResult {
   code: number | null;
@@ -71,12 +72,13 @@ export interface DaemonProcess {
  * until revoked — so tests about other things can lease with any client id through the real
  * approval flow. Tests about approvals turn it off (`autoApprove: false`).
  */
-async function startApprover(socket: string, passphrase: string | undefined): Promise<() => void> {
+async function startApprover(socket: string, insecure: boolean): Promise<() => void> {
   const client = await RpcClient.connect(socket);
   client.onEvent = (event) => {
     if (event.type !== 'approval.requested') return;
     const { request_id } = event.data.request as { request_id: string };
-    client.call('requests.approve', { request_id, for: 'forever', scope: 'all' }, passphrase === undefined ? undefined : { passphrase }).catch(() => {});
+    const params = { request_id, for: 'forever', scope: 'all' as const };
+    (insecure ? client.call('requests.approve', params) : adminCallOn(client, 'requests.approve', params)).catch(() => {});
   };
   await client.call('events.subscribe', {});
   return () => client.close();
@@ -110,7 +112,7 @@ export class TestStore {
 
   /** `secrets init` with a low scrypt work factor (tests only: age's default takes ~1 s per unlock). */
   async init(): Promise<void> {
-    const args = this.options.insecure ? ['init', '--insecure-keyfile'] : ['init', '--passphrase-file', this.passphraseFile, '--scrypt-work-factor', '10'];
+    const args = this.options.insecure ? ['init', '--insecure-keyfile'] : ['init', '--passphrase-file', this.passphraseFile, '--scrypt-work-factor', String(TEST_WORK_FACTOR)];
     const result = await this.cli(args);
     if (result.code !== 0) throw new Error(`init failed: ${result.stderr}`);
     if (this.options.config) writeFileSync(join(this.home, 'config.json'), JSON.stringify(this.options.config));
@@ -153,7 +155,7 @@ export class TestStore {
           clearTimeout(timer);
           this.daemon = daemon;
           if (this.options.autoApprove === false) return resolvePromise(daemon);
-          startApprover(extraEnv.AGENT_SECRETS_SOCKET ?? this.socket, this.options.insecure ? undefined : PASSPHRASE).then((stop) => {
+          startApprover(extraEnv.AGENT_SECRETS_SOCKET ?? this.socket, this.options.insecure === true).then((stop) => {
             this.stopApprover = stop;
             resolvePromise(daemon);
           }, reject);

@@ -3,7 +3,9 @@ import { DaemonError } from '../../../shared/errors.js';
 import type { ApprovalRequestT, LeaseInfoT } from '../../../shared/protocol.js';
 import { APPROVAL_PENDING_NOTIFICATION } from '../../../shared/notifications.js';
 import { describeRequest } from './approvals.js';
-import { CLIENT_ID_OPTION, type Command } from '../command.js';
+import { CLIENT_ID_OPTION, type Command, OWNER_OPTIONS } from '../command.js';
+import type { CommandContext } from '../context.js';
+import type { MethodName, ParamsOf, ResultOf } from '../../../shared/protocol.js';
 import { deriveClientId } from '../client-id.js';
 import { relative, table } from '../format.js';
 import { printSuccess, writeOut } from '../output.js';
@@ -45,12 +47,12 @@ export function tellPersonAboutPending(request: ApprovalRequestT): void {
 
 export const leases: Command = {
   name: 'leases',
-  usage: 'leases [--client ID] [--secret NAME]',
-  summary: 'list active leases (never values)',
+  usage: 'leases [--client ID] [--secret NAME] [--owner [--passphrase-file F]]',
+  summary: "list this program's active leases (--owner: every client's, with the passphrase); never values",
   args: [0, 0],
-  options: { client: { type: 'string' }, secret: { type: 'string' } },
+  options: { client: { type: 'string' }, secret: { type: 'string' }, ...OWNER_OPTIONS },
   async run(ctx) {
-    const result = await ctx.call('lease.list', {
+    const result = await asHolderOrOwner(ctx, 'lease.list', {
       client_id: ctx.values.client as string | undefined,
       secret_name: ctx.values.secret as string | undefined,
     });
@@ -60,12 +62,12 @@ export const leases: Command = {
 
 export const renew: Command = {
   name: 'renew',
-  usage: 'renew LEASE_ID [--ttl 1h]',
-  summary: 'extend a lease (never past the max TTL from when it was granted)',
+  usage: 'renew LEASE_ID [--ttl 1h] [--owner [--passphrase-file F]]',
+  summary: "extend one of this program's leases (never past its grant's max TTL from when it was granted)",
   args: [1, 1],
-  options: { ttl: { type: 'string' } },
+  options: { ttl: { type: 'string' }, ...OWNER_OPTIONS },
   async run(ctx) {
-    const result = await ctx.call('lease.renew', { lease_id: ctx.positionals[0]!, ttl: ctx.values.ttl as string | undefined });
+    const result = await asHolderOrOwner(ctx, 'lease.renew', { lease_id: ctx.positionals[0]!, ttl: ctx.values.ttl as string | undefined });
     const data = { ...result.lease, capped: result.capped };
     return printSuccess(ctx.mode, 'renew', data, () =>
       `renewed ${result.lease.lease_id} until ${result.lease.expires_at}${result.capped ? ' (capped at the max lease TTL)' : ''}`,
@@ -75,16 +77,16 @@ export const renew: Command = {
 
 export const revoke: Command = {
   name: 'revoke',
-  usage: 'revoke LEASE_ID | --all | --client ID | --secret NAME',
-  summary: 'revoke leases',
+  usage: 'revoke LEASE_ID | --all | --client ID | --secret NAME  [--owner [--passphrase-file F]]',
+  summary: "revoke this program's leases (--owner: anyone's, with the passphrase)",
   args: [0, 1],
-  options: { all: { type: 'boolean' }, client: { type: 'string' }, secret: { type: 'string' } },
+  options: { all: { type: 'boolean' }, client: { type: 'string' }, secret: { type: 'string' }, ...OWNER_OPTIONS },
   async run(ctx) {
     const chosen = [ctx.positionals[0], ctx.values.all || undefined, ctx.values.client, ctx.values.secret].filter((v) => v !== undefined);
     if (chosen.length !== 1) {
       throw new DaemonError('USAGE', 'say which leases to revoke', 'secrets revoke LEASE_ID | --all | --client ID | --secret NAME');
     }
-    const result = await ctx.call('lease.revoke', {
+    const result = await asHolderOrOwner(ctx, 'lease.revoke', {
       lease_id: ctx.positionals[0],
       all: ctx.values.all ? true : undefined,
       client_id: ctx.values.client as string | undefined,
@@ -93,3 +95,12 @@ export const revoke: Command = {
     return printSuccess(ctx.mode, 'revoke', result, () => `revoked ${result.revoked.length} lease(s)${result.revoked.length ? ': ' + result.revoked.join(' ') : ''}`);
   },
 };
+
+/**
+ * A holder method: on the caller's own leases, or — with --owner or a passphrase file — on everyone's,
+ * with the store owner's proof.
+ */
+function asHolderOrOwner<M extends MethodName>(ctx: CommandContext, method: M, params: ParamsOf<M>): Promise<ResultOf<M>> {
+  const owner = ctx.values.owner === true || ctx.values['passphrase-file'] !== undefined;
+  return owner ? ctx.adminCall(method, params, true) : ctx.call(method, params);
+}

@@ -1,7 +1,8 @@
 /** add, set, rm, list: managing the secrets themselves (add/set/rm are admin actions). */
 import { DaemonError } from '../../../shared/errors.js';
 import type { SecretMetaT } from '../../../shared/protocol.js';
-import { type Command, PASSPHRASE_OPTION } from '../command.js';
+import { CLIENT_ID_OPTION, type Command, PASSPHRASE_OPTION } from '../command.js';
+import { deriveClientId } from '../client-id.js';
 import { table } from '../format.js';
 import { readSecretValue } from '../inputs.js';
 import { printSuccess } from '../output.js';
@@ -73,11 +74,12 @@ export const list: Command = {
 
 export const rotate: Command = {
   name: 'rotate',
-  usage: 'rotate NAME',
-  summary: "run the secret's rotation hook now: its output becomes the value, old leases are revoked",
+  usage: 'rotate NAME [--client-id ID] [--passphrase-file F]',
+  summary: "run the secret's rotation hook now (a client approved for it, or the owner): its output becomes the value, old leases are revoked",
   args: [1, 1],
+  options: { ...CLIENT_ID_OPTION, ...PASSPHRASE_OPTION },
   async run(ctx) {
-    const result = await ctx.call('secrets.rotate', { name: ctx.positionals[0]! });
+    const result = await ctx.adminCall('secrets.rotate', { name: ctx.positionals[0]!, client_id: (ctx.values['client-id'] as string | undefined) ?? deriveClientId() });
     if (!result.rotated) {
       throw new DaemonError('ROTATION_FAILED', `the rotation hook of ${result.name} failed (${result.reason}); the old value is kept`, 'fix the hook command and run: secrets rotate NAME');
     }

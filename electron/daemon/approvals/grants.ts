@@ -4,6 +4,7 @@
  * `clients allow`, or listed in config.json for machines with nobody present.
  */
 import { randomBytes } from 'node:crypto';
+import { DaemonError } from '../../../shared/errors.js';
 import { formatDuration, parseDuration } from '../../../shared/durations.js';
 import type { ClientGrantT } from '../../../shared/protocol.js';
 import type { Clock } from '../clock.js';
@@ -123,15 +124,35 @@ export class GrantStore {
     return this.journal.run((tx) => this.addInTx(tx, input));
   }
 
-  /** Revokes every stored grant of the client; returns how many. */
-  forget(clientId: string): number {
+  /** Revokes every stored grant of the client; returns how many. The caller revokes its leases in `tx`. */
+  forgetInTx(tx: Tx, clientId: string): number {
     this.cache.delete(clientId);
-    return this.journal.run((tx) => {
-      const revoked = this.db.prepare('UPDATE grants SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL').run(this.clock.now(), clientId).changes;
-      tx.audit({ action: 'client.forgotten', client_id: clientId, detail: { revoked_grants: revoked } });
-      tx.emit('client.changed', { client_id: clientId, change: 'forgotten' });
-      return revoked;
-    });
+    const revoked = this.db.prepare('UPDATE grants SET revoked_at = ? WHERE client_id = ? AND revoked_at IS NULL').run(this.clock.now(), clientId).changes;
+    tx.audit({ action: 'client.forgotten', client_id: clientId, detail: { revoked_grants: revoked } });
+    tx.emit('client.changed', { client_id: clientId, change: 'forgotten' });
+    return revoked;
+  }
+
+  /**
+   * Revokes one stored grant. The caller revokes the leases it covered in `tx`.
+   * @throws DaemonError GRANT_NOT_FOUND for an unknown, already revoked or config.json grant.
+   */
+  revokeInTx(tx: Tx, grantId: string): ClientGrantT {
+    const row = this.db.prepare('SELECT * FROM grants WHERE grant_id = ? AND revoked_at IS NULL').get(grantId) as StoredRow | undefined;
+    if (!row) throw new DaemonError('GRANT_NOT_FOUND', `no active grant ${grantId}`, 'list grants with: secrets clients (grants from config.json are changed there)');
+    this.cache.delete(row.client_id);
+    this.db.prepare('UPDATE grants SET revoked_at = ? WHERE grant_id = ?').run(this.clock.now(), grantId);
+    const grant = this.get(grantId);
+    tx.audit({ action: 'client.grant_revoked', client_id: row.client_id, detail: { grant_id: grantId, launcher: row.launcher } });
+    tx.emit('client.changed', { client_id: row.client_id, change: 'grant_revoked', grant });
+    return grant;
+  }
+
+  /** A stored grant as the protocol shows it. @throws DaemonError GRANT_NOT_FOUND */
+  get(grantId: string): ClientGrantT {
+    const row = this.db.prepare('SELECT * FROM grants WHERE grant_id = ?').get(grantId) as StoredRow | undefined;
+    if (!row) throw new DaemonError('GRANT_NOT_FOUND', `no grant ${grantId}`, 'list grants with: secrets clients');
+    return this.toPublic({ ...row, secrets: row.secrets === null ? null : (JSON.parse(row.secrets) as string[]) }, this.clock.now());
   }
 
   list(): ClientGrantT[] {

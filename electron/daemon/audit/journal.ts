@@ -11,6 +11,15 @@ import { createLogger } from '../logger.js';
 
 const log = createLogger('journal');
 
+/** The verified caller behind a change, as the audit log names it. */
+export interface Actor {
+  pid: number | null;
+  launcher: string;
+  transport: 'socket' | 'ipc';
+  /** The change was made with admin proof. */
+  admin: boolean;
+}
+
 export interface Tx {
   audit(input: AuditInput): void;
   emit(type: EventType, data: Record<string, unknown>): void;
@@ -27,14 +36,31 @@ export class Journal {
     private readonly afterCommit: () => void = () => {},
   ) {}
 
-  run<T>(change: (tx: Tx) => T): T {
+  /** Whose request is being handled, while its handler runs synchronously (see `as`). */
+  private actor: Actor | null = null;
+
+  /**
+   * Runs `work` with every audit entry it writes synchronously naming `actor` (`detail.by`). Work that
+   * continues after an await is not covered: it passes its actor to `run` itself.
+   */
+  as<T>(actor: Actor, work: () => T): T {
+    const previous = this.actor;
+    this.actor = actor;
+    try {
+      return work();
+    } finally {
+      this.actor = previous;
+    }
+  }
+
+  run<T>(change: (tx: Tx) => T, by: Actor | null = this.actor): T {
     const pending: DaemonEvent[] = [];
     const effects: (() => void)[] = [];
     // Events are only built when someone listens: most leases happen with no window open.
     const listening = this.events.subscriberCount > 0;
     const tx: Tx = {
       audit: (input) => {
-        const row = this.auditLog.append(input);
+        const row = this.auditLog.append(by === null || input.detail?.by !== undefined ? input : { ...input, detail: { ...input.detail, by } });
         if (listening) pending.push(makeEvent('audit.appended', { entry: toAuditEntry(row) }, this.now()));
       },
       emit: (type, data) => {

@@ -21,6 +21,8 @@ interface LeaseRow {
   secret_name: string;
   client_id: string;
   client_pid: number | null;
+  /** The verified launcher key of the caller that took it (null: from before launchers were kept). */
+  launcher: string | null;
   created_at: number;
   expires_at: number;
   status: 'active' | 'revoked' | 'expired';
@@ -56,6 +58,7 @@ function toInfo(row: LeaseRow): LeaseInfoT {
     lease_id: row.lease_id,
     secret_name: row.secret_name,
     client_id: row.client_id,
+    launcher: row.launcher,
     created_at: new Date(row.created_at).toISOString(),
     expires_at: new Date(row.expires_at).toISOString(),
     status: row.status,
@@ -84,7 +87,7 @@ export class LeaseManager {
     private readonly onEnded: (leaseId: string) => void = () => {},
   ) {
     this.insertLease = db.prepare(
-      "INSERT INTO leases (lease_id, secret_name, client_id, client_pid, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, 'active')",
+      "INSERT INTO leases (lease_id, secret_name, client_id, client_pid, launcher, created_at, expires_at, status) VALUES (?, ?, ?, ?, ?, ?, ?, 'active')",
     );
     this.selectLease = db.prepare('SELECT * FROM leases WHERE lease_id = ?');
     this.endLease = db.prepare("UPDATE leases SET status = ?, ended_at = ?, end_reason = ? WHERE lease_id = ? AND status = 'active'");
@@ -123,6 +126,7 @@ export class LeaseManager {
       secret_name: request.secret_name,
       client_id: request.client_id,
       client_pid: request.verified?.pid ?? request.client_pid ?? null,
+      launcher: request.verified?.launcher_key ?? null,
       created_at: createdAt,
       expires_at: createdAt + ttlMs,
       status: 'active',
@@ -159,7 +163,7 @@ export class LeaseManager {
             removed.add(item);
             continue;
           }
-          this.insertLease.run(lease.lease_id, lease.secret_name, lease.client_id, lease.client_pid, lease.created_at, lease.expires_at);
+          this.insertLease.run(lease.lease_id, lease.secret_name, lease.client_id, lease.client_pid, lease.launcher, lease.created_at, lease.expires_at);
           tx.audit({
             action: 'lease.granted',
             client_id: lease.client_id,
@@ -185,11 +189,13 @@ export class LeaseManager {
     }
   }
 
-  list(filter: { client_id?: string; secret_name?: string }): LeaseInfoT[] {
+  /** Active leases, of `holder` (a launcher key) only unless it is null. */
+  list(filter: { client_id?: string; secret_name?: string }, holder: string | null = null): LeaseInfoT[] {
     const where = ["status = 'active'"];
     const args: string[] = [];
     if (filter.client_id !== undefined) (where.push('client_id = ?'), args.push(filter.client_id));
     if (filter.secret_name !== undefined) (where.push('secret_name = ?'), args.push(filter.secret_name));
+    if (holder !== null) (where.push('launcher = ?'), args.push(holder));
     const rows = this.db.prepare(`SELECT * FROM leases WHERE ${where.join(' AND ')} ORDER BY expires_at LIMIT 10000`).all(...args) as LeaseRow[];
     return rows.map(toInfo);
   }
@@ -199,14 +205,28 @@ export class LeaseManager {
   }
 
   /**
-   * Extends an active lease by `ttl` from now, never past created_at + max TTL (`capped` says so).
+   * The lease, when `holder` (a launcher key; null: anyone, an admin) took it.
+   * @throws DaemonError LEASE_NOT_FOUND; DENIED when another launcher holds it; LEASE_EXPIRED,
+   * LEASE_REVOKED when it ended (unless `ended` is allowed).
+   */
+  held(leaseId: string, holder: string | null, allow: { ended?: boolean } = {}): LeaseInfoT {
+    const row = allow.ended ? (this.selectLease.get(leaseId) as LeaseRow | undefined) : this.requireActive(leaseId, this.clock.now());
+    if (!row) throw leaseNotFound(leaseId);
+    if (holder !== null && row.launcher !== holder) {
+      throw new DaemonError('DENIED', `lease ${leaseId} was taken by another program (${row.launcher ?? 'unknown'}); only it, or the store owner, may change it`, 'list your own leases with: secrets leases');
+    }
+    return toInfo(row);
+  }
+
+  /**
+   * Extends an active lease by `ttl` from now, never past created_at + `limitMs` (`capped` says so).
    * @throws DaemonError LEASE_NOT_FOUND, LEASE_EXPIRED, LEASE_REVOKED, INVALID_DURATION
    */
-  renew(leaseId: string, ttl: string | undefined): { lease: LeaseInfoT; capped: boolean } {
+  renew(leaseId: string, ttl: string | undefined, limitMs = this.limits.maxTtlMs): { lease: LeaseInfoT; capped: boolean } {
     const ttlMs = this.ttlMs(ttl);
     const now = this.clock.now();
     const row = this.requireActive(leaseId, now);
-    const limit = row.created_at + this.limits.maxTtlMs;
+    const limit = row.created_at + Math.min(limitMs, this.limits.maxTtlMs);
     const expiresAt = Math.min(now + ttlMs, limit);
     const renewed: LeaseRow = { ...row, expires_at: expiresAt };
     this.journal.run((tx) => {
@@ -217,13 +237,16 @@ export class LeaseManager {
     return { lease: toInfo(renewed), capped: now + ttlMs > limit };
   }
 
-  /** @throws DaemonError LEASE_NOT_FOUND for an unknown lease id. Ended leases revoke to nothing. */
-  revoke(selector: RevokeSelector, reason: string): string[] {
+  /**
+   * Revokes the active leases the selector names, of `holder` (a launcher key) only unless it is null.
+   * @throws DaemonError LEASE_NOT_FOUND for an unknown lease id. Ended leases revoke to nothing.
+   */
+  revoke(selector: RevokeSelector, reason: string, holder: string | null = null): string[] {
     if ('lease_id' in selector && !this.selectLease.get(selector.lease_id)) throw leaseNotFound(selector.lease_id);
-    return this.journal.run((tx) => this.revokeInTx(tx, selector, reason));
+    return this.journal.run((tx) => this.revokeInTx(tx, selector, reason, holder));
   }
 
-  revokeInTx(tx: Tx, selector: RevokeSelector, reason: string): string[] {
+  revokeInTx(tx: Tx, selector: RevokeSelector, reason: string, holder: string | null = null): string[] {
     const [where, arg] =
       'lease_id' in selector
         ? ['lease_id = ?', selector.lease_id]
@@ -232,8 +255,8 @@ export class LeaseManager {
           : 'secret_name' in selector
             ? ['secret_name = ?', selector.secret_name]
             : ['1 = 1', undefined];
-    const stmt = this.db.prepare(`SELECT * FROM leases WHERE status = 'active' AND ${where}`);
-    const rows = (arg === undefined ? stmt.all() : stmt.all(arg)) as LeaseRow[];
+    const args = [...(arg === undefined ? [] : [arg]), ...(holder === null ? [] : [holder])];
+    const rows = this.db.prepare(`SELECT * FROM leases WHERE status = 'active' AND ${where}${holder === null ? '' : ' AND launcher = ?'}`).all(...args) as LeaseRow[];
     return rows.map((row) => this.end(tx, row, 'revoked', reason));
   }
 

@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { DaemonError } from '../../../shared/errors.js';
+import { scryptWorkFactorOf } from '../../../shared/age-header.js';
 import { FILES } from './paths.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { ageDecryptText, ageEncrypt } from './age-io.js';
@@ -21,6 +22,8 @@ export interface UnlockedIdentity {
   /** age1… */
   recipient: string;
   protection: Protection;
+  /** identity.age's scrypt work factor (log2 N); null for a plaintext key file. */
+  workFactor: number | null;
 }
 
 export function detectProtection(dataDir: string): Protection | null {
@@ -61,7 +64,7 @@ export async function createIdentity(dataDir: string, protection: IdentityProtec
   } else {
     writeFileAtomic(join(dataDir, FILES.identityKey), text);
   }
-  return { identity, recipient, protection: protection.kind };
+  return { identity, recipient, protection: protection.kind, workFactor: protection.kind === 'passphrase' ? (protection.workFactor ?? DEFAULT_SCRYPT_WORK_FACTOR) : null };
 }
 
 /**
@@ -75,6 +78,7 @@ export async function unlockIdentity(dataDir: string, passphrase: string | undef
     throw new DaemonError('STORE_NOT_FOUND', `no store in ${dataDir}`, 'create one with: secrets init --passphrase-file FILE');
   }
   let text: string;
+  let workFactor: number | null = null;
   if (protection === 'insecure-keyfile') {
     text = readFileSync(join(dataDir, FILES.identityKey), 'utf8');
   } else {
@@ -83,12 +87,14 @@ export async function unlockIdentity(dataDir: string, passphrase: string | undef
     }
     const decrypter = new Decrypter();
     decrypter.addPassphrase(passphrase);
+    const sealed = readFileSync(join(dataDir, FILES.identityAge));
+    workFactor = scryptWorkFactorOf(sealed.subarray(0, 512).toString('latin1'));
     try {
-      text = await ageDecryptText(decrypter, readFileSync(join(dataDir, FILES.identityAge)));
+      text = await ageDecryptText(decrypter, sealed);
     } catch {
       throw new DaemonError('PASSPHRASE_INCORRECT', 'the passphrase does not open identity.age', 'check the passphrase file (one trailing newline is ignored)');
     }
   }
   const identity = parseIdentityFile(text);
-  return { identity, recipient: await identityToRecipient(identity), protection };
+  return { identity, recipient: await identityToRecipient(identity), protection, workFactor };
 }

@@ -4,7 +4,9 @@ import type { Core } from '../../core.js';
 import { grantExpiry, grantMaxTtl } from '../../approvals/grants.js';
 import type { HandlerGroup } from './types.js';
 
-export function approvalHandlers(core: Core): HandlerGroup<'requests.list' | 'requests.approve' | 'requests.deny' | 'clients.list' | 'clients.allow' | 'clients.forget'> {
+type Methods = 'requests.list' | 'requests.approve' | 'requests.deny' | 'clients.list' | 'clients.allow' | 'clients.forget' | 'clients.revoke';
+
+export function approvalHandlers(core: Core): HandlerGroup<Methods> {
   return {
     'requests.list': () => ({ requests: core.approvals.list() }),
     'requests.approve': (p, caller) => core.approvals.approve(p.request_id, p, decidedBy(core, caller)),
@@ -20,12 +22,29 @@ export function approvalHandlers(core: Core): HandlerGroup<'requests.list' | 're
         source: 'pre-approval',
       }),
     }),
-    'clients.forget': (p) => ({ client_id: p.client_id, revoked_grants: core.grants.forget(p.client_id) }),
+    // A client that is no longer trusted keeps nothing it was given under that trust.
+    'clients.forget': (p) =>
+      core.journal.run((tx) => {
+        const revoked_grants = core.grants.forgetInTx(tx, p.client_id);
+        const revoked = core.leases.revokeInTx(tx, { client_id: p.client_id }, 'client forgotten');
+        return { client_id: p.client_id, revoked_grants, revoked_leases: revoked.length };
+      }),
+    'clients.revoke': (p) =>
+      core.journal.run((tx) => {
+        const grant = core.grants.revokeInTx(tx, p.grant_id);
+        // The leases this grant covered that no other grant still covers.
+        const uncovered = core.leases
+          .list({ client_id: grant.client_id }, grant.launcher)
+          .filter((lease) => grant.secrets === null || grant.secrets.includes(lease.secret_name))
+          .filter((lease) => core.grants.matching({ client_id: lease.client_id, launcher: lease.launcher ?? 'unknown', secret_name: lease.secret_name }).length === 0);
+        const revoked = uncovered.flatMap((lease) => core.leases.revokeInTx(tx, { lease_id: lease.lease_id }, `grant ${grant.grant_id} revoked`));
+        return { grant: core.grants.get(grant.grant_id), revoked_leases: revoked.length };
+      }),
   };
 }
 
 /** How the person deciding proved presence, for the audit log. */
 export function decidedBy(core: Core, caller: Caller): string {
-  if (core.options.passphraseVerifier === null) return 'unproven (insecure keyfile)';
-  return caller.proof?.passphrase !== undefined ? 'passphrase' : caller.transport;
+  if (!core.adminGate.required) return 'unproven (insecure keyfile)';
+  return caller.transport === 'socket' ? 'admin proof' : caller.transport;
 }

@@ -1,13 +1,14 @@
-/** health and status: what anyone may ask about the daemon. */
+/** health, status and the admin challenge: what anyone may ask of the daemon. */
 import { formatDuration } from '../../../../shared/durations.js';
 import { VERSION } from '../../../../shared/version.js';
 import type { Core } from '../../core.js';
 import type { HandlerGroup } from './types.js';
 
-export function statusHandlers(core: Core): HandlerGroup<'health' | 'status'> {
+export function statusHandlers(core: Core): HandlerGroup<'health' | 'status' | 'auth.challenge'> {
   const uptime = () => Math.round((core.clock.now() - core.startedAt) / 1000);
   return {
     health: () => ({ ok: true, version: VERSION, uptime_s: uptime() }),
+    'auth.challenge': () => core.adminGate.challenge(),
 
     status: () => {
       const killswitch = core.killswitch.state();
@@ -17,6 +18,8 @@ export function statusHandlers(core: Core): HandlerGroup<'health' | 'status'> {
       if (protection === 'insecure-keyfile') {
         warnings.push('the identity is a plaintext key file (--insecure-keyfile): admin actions are open to any local process, so an agent can approve itself');
       }
+      const { locked_until } = core.adminGate.state();
+      if (locked_until !== null) warnings.push(`too many wrong admin proofs: admin actions are refused until ${new Date(locked_until).toISOString()}`);
       if (core.config.file.approvals.policy === 'preapproved') {
         warnings.push(`approval policy "preapproved": ${core.config.file.approvals.preapproved.length} client(s) from config.json lease without asking`);
       }
@@ -31,6 +34,7 @@ export function statusHandlers(core: Core): HandlerGroup<'health' | 'status'> {
         locked: killswitch.engaged,
         killswitch,
         heartbeat: heartbeatStatus(core),
+        admin: adminStatus(core),
         approvals: { policy: core.config.file.approvals.policy, pending: core.approvals.pendingCount, timeout: formatDuration(core.config.approvalTimeoutMs) },
         counts: { secrets: core.secrets.count(), active_leases: core.leases.activeCount(), audit_entries: core.audit.count() },
         limits: { default_lease_ttl: formatDuration(core.config.defaultLeaseTtlMs), max_lease_ttl: formatDuration(core.config.maxLeaseTtlMs) },
@@ -38,6 +42,11 @@ export function statusHandlers(core: Core): HandlerGroup<'health' | 'status'> {
       };
     },
   };
+}
+
+function adminStatus(core: Core) {
+  const { failed_proofs, locked_until } = core.adminGate.state();
+  return { failed_proofs, locked_until: locked_until === null ? null : new Date(locked_until).toISOString() };
 }
 
 /** The heartbeat as `status` shows it: the URL only as its origin (a path may hold a token). */
