@@ -159,10 +159,10 @@ describe('dispatch', () => {
       await t.core.secrets.add({ name: 'live', value: 'v' });
       const lease = await t.core.leases.grant({ secret_name: 'live', client_id: 'a' });
       const [stale, live] = [join(dir, 'stale.env'), join(dir, 'live.env')];
-      writeFileSync(stale, 'A=1\n');
-      writeFileSync(live, 'B=2\n');
-      t.core.envFiles.register(stale, ['L-endedlongago00']);
-      t.core.envFiles.register(live, [lease.lease_id]);
+      // Written by the daemon's own writer: only files it wrote (the same inode) are ever deleted.
+      const { writeEnvFile } = await import('../../electron/daemon/processes/env-writer.js');
+      writeEnvFile(stale, 'A=1\n', { force: false, registry: t.core.envFiles, leaseIds: ['L-endedlongago00'] });
+      writeEnvFile(live, 'B=2\n', { force: false, registry: t.core.envFiles, leaseIds: [lease.lease_id] });
       const cleanup = createHandlers(t.core)['env.cleanup'];
       assert.deepEqual(await cleanup({ dry_run: true }, { transport: 'socket' }), { paths: [stale], deleted: false });
       assert.equal(existsSync(stale), true, 'a dry run deletes nothing');

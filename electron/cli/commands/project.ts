@@ -1,5 +1,6 @@
 /** env and cleanup: the project workflow's env file, written and deleted by the daemon. */
-import { dirname, resolve } from 'node:path';
+import { realpathSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { APPROVAL_PENDING_NOTIFICATION } from '../../../shared/notifications.js';
 import type { ApprovalRequestT } from '../../../shared/protocol.js';
 import { CLIENT_ID_OPTION, type Command } from '../command.js';
@@ -7,6 +8,15 @@ import { deriveClientId } from '../client-id.js';
 import { loadProjectConfig } from '../project-config.js';
 import { printSuccess } from '../output.js';
 import { tellPersonAboutPending } from './leases.js';
+
+/** `path` with symlinks resolved when it exists; else as given, and the daemon says what is wrong. */
+function real(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
+}
 
 export const env: Command = {
   name: 'env',
@@ -18,11 +28,14 @@ export const env: Command = {
     const project = loadProjectConfig();
     const out = ctx.values.out as string | undefined;
     const ttl = ctx.values.ttl as string | undefined;
+    // The daemon writes only inside the project, through no symlink: send the real paths a person
+    // means (a project under a symlinked home still works), and let the daemon check them.
+    const wanted = out === undefined ? project.env_file : resolve(out);
     const result = await ctx.callWithNotifications(
       'env.write',
       {
-        path: out === undefined ? project.env_file : resolve(out),
-        project_dir: dirname(project.path),
+        path: join(real(dirname(wanted)), basename(wanted)),
+        project_dir: real(dirname(project.path)),
         force: ctx.values.force === true ? true : undefined,
         secrets: project.secrets.map((s) => ({ secret_name: s.name, env_var: s.env_var, ttl: ttl ?? s.ttl })),
         client_id: (ctx.values['client-id'] as string | undefined) ?? project.client_id ?? deriveClientId(),

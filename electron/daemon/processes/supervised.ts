@@ -7,7 +7,7 @@ import { DaemonError } from '../../../shared/errors.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/db.js';
 import { createLogger } from '../logger.js';
-import { processInfo } from '../callers/process-tree.js';
+import { leaderStat, stillOurGroup } from './group-leader.js';
 
 const log = createLogger('supervised');
 
@@ -15,6 +15,11 @@ export interface SupervisedGroup {
   pgid: number;
   pid: number;
   lease_ids: string[];
+}
+
+/** A registration: the group, and its leader's start time when it registered (null: an older store). */
+export interface RegisteredGroup extends SupervisedGroup {
+  start_time: string | null;
 }
 
 type Signal = 'SIGTERM' | 'SIGKILL';
@@ -30,12 +35,6 @@ export const signalGroup: SignalSender = (pgid, signal) => {
   }
 };
 
-/** The process group of a pid, from /proc/<pid>/stat (field 5). */
-function processGroupOf(pid: number): number | null {
-  const info = processInfo(pid);
-  return info === null ? null : info.pgrp;
-}
-
 export class SupervisedProcesses {
   private readonly holding;
 
@@ -44,36 +43,44 @@ export class SupervisedProcesses {
     private readonly clock: Clock,
     private readonly graceMs: number,
     private readonly send: SignalSender = signalGroup,
+    /** Where process status is read (tests point it at a made-up /proc). */
+    private readonly proc = '/proc',
   ) {
     this.holding = db.prepare('SELECT supervised.pgid FROM supervised, json_each(supervised.lease_ids) WHERE json_each.value = ?').pluck();
   }
 
   /**
-   * Registers the process group led by `pid`. Only the process itself or its parent may register it:
-   * nobody gets the daemon to kill someone else's processes.
-   * @throws DaemonError DENIED when the caller is neither; INVALID_PARAMS when pid does not lead pgid.
+   * Registers the process group led by `pid`. Only a group leader (pid == pgid) that is the caller
+   * itself or the caller's child may be registered: nobody gets the daemon to signal a group that
+   * someone else leads. The leader's start time is recorded so a later signal never reaches a group
+   * that took the same number.
+   * @throws DaemonError INVALID_PARAMS when pid is not pgid, is gone, or does not lead its group;
+   * DENIED when the caller is neither the process nor its parent.
    */
   register(group: SupervisedGroup, callerPid: number | null): void {
-    const info = processInfo(group.pid);
-    if (info === null) throw new DaemonError('INVALID_PARAMS', `process ${group.pid} does not exist`);
-    if (callerPid === null || (info.pid !== callerPid && info.ppid !== callerPid)) {
+    const hint = 'start the command in its own process group (detached) and register it with pid = pgid';
+    if (group.pid !== group.pgid) throw new DaemonError('INVALID_PARAMS', `only a process group leader can be registered: pid ${group.pid} is not pgid ${group.pgid}`, hint);
+    const leader = leaderStat(group.pid, this.proc);
+    if (leader === null) throw new DaemonError('INVALID_PARAMS', `process ${group.pid} does not exist`);
+    if (callerPid === null || (group.pid !== callerPid && leader.ppid !== callerPid)) {
       throw new DaemonError('DENIED', `only process ${group.pid} or its parent may register it`, 'register the child you started yourself');
     }
-    if (processGroupOf(group.pid) !== group.pgid) {
-      throw new DaemonError('INVALID_PARAMS', `process ${group.pid} is not in process group ${group.pgid}`, 'start the child in its own process group (detached) and register that group');
-    }
+    if (leader.pgrp !== group.pid) throw new DaemonError('INVALID_PARAMS', `process ${group.pid} does not lead its process group (it is in group ${leader.pgrp})`, hint);
+    this.prune();
     this.db
-      .prepare('INSERT INTO supervised (pgid, pid, lease_ids, registered_at) VALUES (?, ?, ?, ?) ON CONFLICT (pgid) DO UPDATE SET pid = excluded.pid, lease_ids = excluded.lease_ids')
-      .run(group.pgid, group.pid, JSON.stringify(group.lease_ids), this.clock.now());
+      .prepare(
+        'INSERT INTO supervised (pgid, pid, lease_ids, registered_at, start_time) VALUES (?, ?, ?, ?, ?) ON CONFLICT (pgid) DO UPDATE SET pid = excluded.pid, lease_ids = excluded.lease_ids, registered_at = excluded.registered_at, start_time = excluded.start_time',
+      )
+      .run(group.pgid, group.pid, JSON.stringify(group.lease_ids), this.clock.now(), leader.start_time);
   }
 
   unregister(pgid: number): void {
     this.db.prepare('DELETE FROM supervised WHERE pgid = ?').run(pgid);
   }
 
-  list(): SupervisedGroup[] {
-    const rows = this.db.prepare('SELECT pgid, pid, lease_ids FROM supervised').all() as { pgid: number; pid: number; lease_ids: string }[];
-    return rows.map((r) => ({ pgid: r.pgid, pid: r.pid, lease_ids: JSON.parse(r.lease_ids) as string[] }));
+  list(): RegisteredGroup[] {
+    const rows = this.db.prepare('SELECT pgid, pid, lease_ids, start_time FROM supervised').all() as { pgid: number; pid: number; lease_ids: string; start_time: string | null }[];
+    return rows.map((r) => ({ pgid: r.pgid, pid: r.pid, lease_ids: JSON.parse(r.lease_ids) as string[], start_time: r.start_time }));
   }
 
   /** SIGTERM to every registered group now, SIGKILL after the grace; returns how many were signalled. */
@@ -93,13 +100,31 @@ export class SupervisedProcesses {
     return this.terminate(groups);
   }
 
+  /** Whether a signal to this registration still reaches the group that registered (checked before every signal). */
+  private ours(group: RegisteredGroup): boolean {
+    if (group.start_time === null) {
+      log.warn('not signalling a process group registered without its leader start time (an older store)', { pgid: group.pgid });
+      return false;
+    }
+    if (stillOurGroup(group.pgid, group.start_time, this.proc)) return true;
+    log.warn('not signalling a process group: its leader changed since it registered', { pgid: group.pgid });
+    return false;
+  }
+
+  /** Drops registrations whose group is gone or no longer ours (exec ended without its leases ending). */
+  private prune(): void {
+    for (const g of this.list()) {
+      if (g.start_time === null || !stillOurGroup(g.pgid, g.start_time, this.proc) || !this.send(g.pgid, 0)) this.unregister(g.pgid);
+    }
+  }
+
   /** Does not wait for the grace. */
-  private terminate(groups: SupervisedGroup[]): number {
-    const signalled = groups.filter((g) => this.send(g.pgid, 'SIGTERM'));
+  private terminate(groups: RegisteredGroup[]): number {
+    const signalled = groups.filter((g) => this.ours(g) && this.send(g.pgid, 'SIGTERM'));
     if (signalled.length > 0) {
       this.clock.setTimer(() => {
         for (const g of signalled) {
-          if (this.send(g.pgid, 0) && this.send(g.pgid, 'SIGKILL')) log.warn('killed a process group that outlived its grace', { pgid: g.pgid });
+          if (this.ours(g) && this.send(g.pgid, 0) && this.send(g.pgid, 'SIGKILL')) log.warn('killed a process group that outlived its grace', { pgid: g.pgid });
         }
       }, this.graceMs);
     }

@@ -114,13 +114,15 @@ CREATE TABLE IF NOT EXISTS audit_head (
 const ADDED_COLUMNS: { table: string; column: string; type: string }[] = [
   // The verified launcher that took the lease: only it (and an admin) may renew or revoke it.
   { table: 'leases', column: 'launcher', type: 'TEXT' },
-  // What `secrets env` wrote: the file's device and inode and its directory's real path, device and
-  // inode, so only that very file is ever deleted (env-files.ts). Decimal strings: they exceed 2^53.
+  // What `secrets env` wrote: the file's device, inode and birth time and its directory's real path,
+  // device, inode and birth time, so only that very file is ever deleted (processes/env-files.ts).
   { table: 'env_files', column: 'dev', type: 'TEXT' },
   { table: 'env_files', column: 'ino', type: 'TEXT' },
   { table: 'env_files', column: 'dir_path', type: 'TEXT' },
   { table: 'env_files', column: 'dir_dev', type: 'TEXT' },
   { table: 'env_files', column: 'dir_ino', type: 'TEXT' },
+  { table: 'env_files', column: 'birth', type: 'TEXT' },
+  { table: 'env_files', column: 'dir_birth', type: 'TEXT' },
   // The group leader's start time (/proc/<pid>/stat field 22): a group whose leader changed is not signalled.
   { table: 'supervised', column: 'start_time', type: 'TEXT' },
 ];

@@ -1,5 +1,6 @@
 /** The project workflow: env files the daemon writes and deletes, and the process groups `exec` supervises. */
 import type { Core } from '../../core.js';
+import { checkEnvTarget } from '../../processes/env-target.js';
 import { envFileText, writeEnvFile } from '../../processes/env-writer.js';
 import { grantAll } from './leases.js';
 import type { HandlerGroup } from './types.js';
@@ -7,10 +8,15 @@ import type { HandlerGroup } from './types.js';
 export function projectHandlers(core: Core): HandlerGroup<'env.write' | 'env.cleanup' | 'exec.register'> {
   return {
     'env.write': async (p, caller) => {
+      // Before anything is leased or asked: a path the daemon will not write costs no approval.
+      checkEnvTarget(p.path, p.project_dir, core.options.dataDir);
       const leases = await grantAll(core, p, caller);
       try {
+        // Checked again: the approval may have taken minutes, and the writer anchors to what it checks.
+        checkEnvTarget(p.path, p.project_dir, core.options.dataDir);
         const entries = leases.map((lease, i) => ({ env_var: p.secrets[i]!.env_var, lease }));
-        writeEnvFile(p.path, envFileText(entries, p.client_id, new Date(core.clock.now())), p.force === true, core.envFiles, leases.map((l) => l.lease_id));
+        const text = envFileText(entries, p.client_id, new Date(core.clock.now()));
+        writeEnvFile(p.path, text, { force: p.force === true, registry: core.envFiles, leaseIds: leases.map((l) => l.lease_id) });
       } catch (error) {
         leases.forEach((lease) => core.leases.revoke({ lease_id: lease.lease_id }, 'the env file could not be written'));
         throw error;
@@ -19,8 +25,10 @@ export function projectHandlers(core: Core): HandlerGroup<'env.write' | 'env.cle
     },
     'env.cleanup': (p) => {
       const stale = core.envFiles.stale(new Set(core.leases.list({}).map((l) => l.lease_id)));
-      if (!p.dry_run) stale.forEach((path) => core.envFiles.remove(path));
-      return { paths: stale, deleted: !p.dry_run };
+      const dryRun = p.dry_run === true;
+      // Only files still the daemon's are listed or deleted; a replaced one is left alone (and logged).
+      const paths = stale.filter((path) => core.envFiles.remove(path, dryRun) === (dryRun ? 'deletable' : 'deleted'));
+      return { paths, deleted: !dryRun };
     },
     'exec.register': (p, caller) => {
       core.killswitch.assertDisengaged();
