@@ -6,7 +6,7 @@ import { parseEnviron, readProcessEnvironment } from '../../electron/daemon/call
 import { type ProcessInfo, processChain, processInfo } from '../../electron/daemon/callers/process-tree.js';
 
 let nextPid = 100;
-const proc = (exe: string, argv: string[], cwd = '/home/me/project'): ProcessInfo => ({ pid: nextPid++, ppid: 0, pgrp: 0, name: exe.split('/').pop()!, exe, cwd, argv });
+const proc = (exe: string, argv: string[], cwd = '/home/me/project'): ProcessInfo => ({ pid: nextPid++, ppid: 0, pgrp: 0, startTime: 0, name: exe.split('/').pop()!, exe, cwd, argv });
 
 /** The fake pids are not real processes: their environment is what a test says, else empty. */
 const findLauncher = (chain: ProcessInfo[], env: Record<string, string> | null = {}) => findLauncherIn(chain, () => (env === null ? null : new Map(Object.entries(env))));

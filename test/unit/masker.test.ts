@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Masker, maskPatterns } from '../../electron/cli/exec/masker.js';
+import { MIN_DERIVED_LENGTH, Masker, maskPatterns } from '../../electron/cli/exec/masker.js';
 
 const TOKEN = 'ghp_S3cr3tT0kenValue+/=?&';
 
@@ -49,4 +49,73 @@ test('output that cannot start a value is passed on at once (a prompt is not hel
   assert.equal(Buffer.concat(out).toString(), 'Password: ', 'a possible start of the value waits');
   masker.push(Buffer.from('cr3tT0kenValue+/=?&!'));
   assert.equal(Buffer.concat(out).toString(), 'Password: <secret:github_token>!');
+});
+
+const UNICODE = 'pässwörd-✓-🔑-secret';
+
+test('masks the JSON-escaped value, as is and with non-ASCII as \\uXXXX (either case)', () => {
+  const quoted = 'tok"with\\slash\nand-newline';
+  const json = JSON.stringify({ token: quoted });
+  assert.equal(run([`body ${json} end`], [{ name: 'q', value: quoted }]), 'body {"token":"<secret:q>"} end');
+  const ascii = JSON.stringify(UNICODE).slice(1, -1).replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  assert.match(ascii, /\\u00e4.*\\ud83d\\udd11/, 'what Python json.dumps prints');
+  const values = [{ name: 'u', value: UNICODE }];
+  assert.equal(run([`{"p": "${ascii}"}`], values), '{"p": "<secret:u>"}');
+  assert.equal(run([`{"p": "${ascii.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h.toUpperCase()}`)}"}`], values), '{"p": "<secret:u>"}');
+  assert.equal(run([`raw ${UNICODE}`], values), 'raw <secret:u>');
+});
+
+test('masks hex, lower and upper case', () => {
+  const hex = Buffer.from(TOKEN).toString('hex');
+  assert.equal(run([`h=${hex} H=${hex.toUpperCase()}.`]), 'h=<secret:github_token> H=<secret:github_token>.');
+});
+
+test('masks the value base64-encoded inside a longer string, at every byte offset (Basic auth)', () => {
+  for (const value of [TOKEN, 'abcdef', 'seven77', 'eight888', UNICODE]) {
+    const raw = Buffer.from(value);
+    for (let before = 0; before <= 5; before++) {
+      for (let after = 0; after <= 3; after++) {
+        const data = Buffer.concat([Buffer.from('u:xyz'.slice(0, before)), raw, Buffer.from('@#!'.slice(0, after))]);
+        for (const encoding of ['base64', 'base64url'] as const) {
+          const encoded = data.toString(encoding);
+          const out = run([`Authorization: Basic ${encoded}\n`], [{ name: 's', value }]);
+          assert.match(out, /^Authorization: Basic [A-Za-z0-9+/_=-]{0,8}<secret:s>[A-Za-z0-9+/_=-]{0,8}\n$/, `${encoding}, ${before} bytes before, ${after} after: ${out}`);
+        }
+      }
+    }
+  }
+  const header = `Basic ${Buffer.from(`user:${TOKEN}`).toString('base64')}`;
+  assert.ok(!run([header]).includes(Buffer.from(`user:${TOKEN}`).toString('base64').slice(8, 24)), 'no run of the encoded token is left');
+});
+
+test('derived forms shorter than the minimum are skipped, so short values do not garble output', () => {
+  // A 4-character value is masked raw, but its 4-character encodings at an offset are common text.
+  const patterns = maskPatterns([{ name: 'pin', value: 'abcd' }]).map((p) => p.bytes.toString());
+  assert.ok(patterns.includes('abcd'));
+  assert.ok(patterns.every((p) => p === 'abcd' || p.length >= MIN_DERIVED_LENGTH), patterns.join(' '));
+  assert.equal(run(['WJjZ is not YWJjZA== but abcd'], [{ name: 'pin', value: 'abcd' }]), 'WJjZ is not <secret:pin> but <secret:pin>');
+});
+
+test('an encoded value split across chunks at every point is still masked', () => {
+  const text = `x ${Buffer.from(`user:${TOKEN}`).toString('base64')} ${Buffer.from(TOKEN).toString('hex')} y`;
+  const whole = run([text]);
+  assert.ok(!whole.includes(Buffer.from(TOKEN).toString('hex')));
+  for (let cut = 0; cut <= text.length; cut++) assert.equal(run([text.slice(0, cut), text.slice(cut)]), whole, `cut at ${cut}`);
+});
+
+test('many values: every one is masked wherever it appears, the rest passes through', () => {
+  const values = Array.from({ length: 200 }, (_, i) => ({ name: `s${i}`, value: `secret-value-number-${i}-${'k'.repeat(i % 17)}` }));
+  const patterns = maskPatterns(values);
+  assert.ok(patterns.length > 1000, `${patterns.length} patterns`);
+  const filler = 'ordinary build output, nothing to hide here 0123456789 '.repeat(50);
+  const picked = [values[3]!, values[150]!, values[199]!];
+  const text = `${filler}${picked[0]!.value}${filler}${Buffer.from(picked[1]!.value).toString('hex')}\n${JSON.stringify({ a: picked[2]!.value })}${filler}`;
+  const expected = `${filler}<secret:s3>${filler}<secret:s150>\n{"a":"<secret:s199>"}${filler}`;
+  for (const size of [1, 7, 4096]) {
+    const out: Buffer[] = [];
+    const masker = new Masker(patterns, (b) => out.push(b));
+    for (let at = 0; at < text.length; at += size) masker.push(Buffer.from(text.slice(at, at + size)));
+    masker.end();
+    assert.equal(Buffer.concat(out).toString(), expected, `chunks of ${size}`);
+  }
 });
