@@ -2,11 +2,17 @@
  * `secrets rotate NAME`: run the secret's rotation hook; a value it prints becomes the new value
  * atomically, and the old value's leases are revoked in the same transaction. A failure keeps the old
  * value. Only the exit code and duration are recorded, never what the hook printed.
+ *
+ * One rotation of a secret at a time: a rotate that arrives while that secret's hook runs joins it
+ * and gets its result. Two hooks at once would race at the provider (each revoking the credential the
+ * other just made) and in the store (the later write wins, whichever hook the provider kept). Joining
+ * rather than queueing a second run is enough: the rotation in progress already yields a value no
+ * lease has seen. Different secrets still rotate in parallel.
  */
 import { DaemonError } from '../../../shared/errors.js';
 import type { Journal } from '../audit/journal.js';
 import type { LeaseManager } from '../leases/leases.js';
-import { runRotationHook } from './rotation-hook.js';
+import { type HookResult, runRotationHook } from './rotation-hook.js';
 import type { SecretsStore } from '../secrets/secrets-store.js';
 
 export interface RotationResult {
@@ -18,21 +24,39 @@ export interface RotationResult {
   reason: string | null;
 }
 
+export type HookRunner = (command: string, timeoutMs: number) => Promise<HookResult>;
+
 export class Rotator {
+  /** The rotation running for each secret, which a rotate of the same secret joins. */
+  private readonly running = new Map<string, Promise<RotationResult>>();
+
   constructor(
     private readonly secrets: SecretsStore,
     private readonly leases: LeaseManager,
     private readonly journal: Journal,
     private readonly timeoutMs: number,
+    private readonly runHook: HookRunner = runRotationHook,
   ) {}
 
-  /** @throws DaemonError SECRET_NOT_FOUND; INVALID_PARAMS when the secret has no hook. */
-  async rotate(name: string): Promise<RotationResult> {
+  /**
+   * Rotates the secret, or joins its rotation already in progress.
+   * @throws DaemonError SECRET_NOT_FOUND (also when it is removed while its hook runs); INVALID_PARAMS
+   * when the secret has no hook.
+   */
+  rotate(name: string): Promise<RotationResult> {
+    const inProgress = this.running.get(name);
+    if (inProgress !== undefined) return inProgress;
+    const rotation = this.rotateOnce(name).finally(() => this.running.delete(name));
+    this.running.set(name, rotation);
+    return rotation;
+  }
+
+  private async rotateOnce(name: string): Promise<RotationResult> {
     const command = this.secrets.require(name).rotate_via;
     if (command === null) {
       throw new DaemonError('INVALID_PARAMS', `secret "${name}" has no rotation hook`, 'add one when adding the secret: secrets add NAME --rotate-via CMD');
     }
-    const hook = await runRotationHook(command, this.timeoutMs);
+    const hook = await this.runHook(command, this.timeoutMs);
     const measured = { exit_code: hook.exit_code, duration_ms: hook.duration_ms };
     if (!hook.ok) {
       this.journal.run((tx) => {
