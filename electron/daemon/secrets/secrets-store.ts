@@ -15,6 +15,9 @@ interface SecretRow {
   updated_at: number;
 }
 
+/** Reads of a value that changes during each before giving up (each is one decrypt, ~1 ms). */
+const MAX_READS = 5;
+
 export interface ValueChange {
   action?: 'secret.updated' | 'secret.rotated';
   detail?: Record<string, unknown>;
@@ -48,9 +51,21 @@ export class SecretsStore {
     return this.selectExists.get(name) !== undefined;
   }
 
-  /** @throws DaemonError SECRET_NOT_FOUND. A cached value needs no row read: removal evicts it. */
+  /**
+   * The value as it is now. A cached value needs no row read: removal evicts it. A decrypt during
+   * which the secret changed (set, rotated, removed, the store cleared) is read again, so a value
+   * removed meanwhile is not handed out and a replaced one is not returned for the new one.
+   * @throws DaemonError SECRET_NOT_FOUND (also when removed while it was read); TIMEOUT when it kept
+   * changing on every read.
+   */
   async value(name: string): Promise<string> {
-    return this.cipher.cached(name) ?? this.cipher.decrypt(name, this.require(name).ciphertext);
+    for (let attempt = 1; attempt <= MAX_READS; attempt++) {
+      const cached = this.cipher.cached(name);
+      if (cached !== undefined) return cached;
+      const read = await this.cipher.decrypt(name, this.require(name).ciphertext);
+      if (read.current) return read.value;
+    }
+    throw new DaemonError('TIMEOUT', `secret ${preview(name)} kept changing while it was read`, 'try again once it is no longer being changed or rotated');
   }
 
   list(): SecretMetaT[] {
