@@ -9,6 +9,7 @@ import type { Caller } from '../callers/caller.js';
 import type { Actor } from '../audit/journal.js';
 import type { Core } from '../core.js';
 import { secretNotFound } from '../secrets/secrets-store.js';
+import { checkEnvTarget } from '../processes/env-target.js';
 
 /** Decides whether a client may make this request (after params are valid and admin proof checked). */
 export type ClientAuthorizer = (caller: Caller, method: MethodName, params: unknown) => Promise<void>;
@@ -71,6 +72,7 @@ export function approvedClients(core: Core): ClientAuthorizer {
     core.killswitch.assertDisengaged();
     const ttlMs = Math.max(...wanted.map((w) => core.leases.ttlMs(w.ttl)));
     for (const { secret_name } of wanted) if (!core.secrets.exists(secret_name)) throw secretNotFound(secret_name);
+    if (method === 'env.write') checkEnvTarget((p as ValidParams<'env.write'>).path, (p as ValidParams<'env.write'>).project_dir, core.options.dataDir);
     await core.approvals.authorize(caller, {
       client_id: p.client_id,
       secret_names: wanted.map((w) => w.secret_name),
