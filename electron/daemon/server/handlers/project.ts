@@ -8,11 +8,10 @@ import type { HandlerGroup } from './types.js';
 export function projectHandlers(core: Core): HandlerGroup<'env.write' | 'env.cleanup' | 'exec.register'> {
   return {
     'env.write': async (p, caller) => {
-      // Before anything is leased or asked: a path the daemon will not write costs no approval.
-      checkEnvTarget(p.path, p.project_dir, core.options.dataDir);
+      // The rules were checked before anyone was asked (server/rights.ts); checked again here because
+      // the approval may have taken minutes, and the writer anchors to the directory as it is now.
       const leases = await grantAll(core, p, caller);
       try {
-        // Checked again: the approval may have taken minutes, and the writer anchors to what it checks.
         checkEnvTarget(p.path, p.project_dir, core.options.dataDir);
         const entries = leases.map((lease, i) => ({ env_var: p.secrets[i]!.env_var, lease }));
         const text = envFileText(entries, p.client_id, new Date(core.clock.now()));
