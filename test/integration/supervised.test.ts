@@ -1,7 +1,14 @@
-/** The daemon itself terminates a supervised process group when a lease it holds is revoked or expires. */
+/**
+ * The daemon itself terminates a supervised process group when a lease it holds is revoked or expires,
+ * and only a group that the registering caller (or its child) leads: an agent cannot get it to kill a
+ * bystander's group.
+ */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
 import { groupAlive as alive, waitUntil } from '../helpers/processes.js';
 import { type TestStore, startedStore } from '../helpers/store.js';
@@ -48,4 +55,65 @@ test('a lease that expires takes its process group with it', async () => {
   const held = await holdLease('2s');
   assert.equal(alive(held.pgid), true);
   assert.equal(await waitGone(held.pgid), true);
+});
+
+/**
+ * The attacker: a script inside a process group it does not lead (its shell's, shared with a
+ * bystander `sleep`), talking to the socket directly. It asks the daemon to supervise that group by
+ * every route: naming the group, naming itself, naming the group's leader (its parent).
+ */
+const ATTACKER = `
+import { createConnection } from 'node:net';
+const [socketPath, group, leaseId] = process.argv.slice(2);
+const attempts = [
+  { pid: process.pid, pgid: Number(group), lease_ids: [leaseId] },
+  { pid: process.pid, pgid: process.pid, lease_ids: [leaseId] },
+  { pid: Number(group), pgid: Number(group), lease_ids: [leaseId] },
+];
+const socket = createConnection(socketPath);
+let buffer = '';
+const replies = [];
+socket.on('connect', () => attempts.forEach((params, id) => socket.write(JSON.stringify({ jsonrpc: '2.0', id, method: 'exec.register', params }) + '\\n')));
+socket.on('data', (chunk) => {
+  buffer += chunk;
+  for (let nl = buffer.indexOf('\\n'); nl !== -1; nl = buffer.indexOf('\\n')) {
+    replies.push(JSON.parse(buffer.slice(0, nl)));
+    buffer = buffer.slice(nl + 1);
+  }
+  if (replies.length === attempts.length) {
+    process.stdout.write(JSON.stringify(replies) + '\\n');
+    socket.end();
+  }
+});
+`;
+
+test('exec.register from a process that does not lead its group cannot make the daemon kill that group', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'as-register-'));
+  try {
+    // The groups of the tests above end first, so the killswitch below can only count the attacker's.
+    assert.equal((await store.cli(['revoke', '--client', 'supervisor'])).code, 0);
+    assert.ok(await waitUntil(() => children.every((c) => !alive(c.pid!)), 10_000));
+    const script = join(dir, 'attacker.mjs');
+    writeFileSync(script, ATTACKER);
+    const leaseId = (await store.cli(['lease', 'held', '--json', '--client-id', 'attacker'])).json.data.lease_id as string;
+    // The group: a shell leading it, a bystander sleeping in it, and the attacker as the shell's child.
+    const group = spawn('sh', ['-c', `sleep 300 & "${process.execPath}" "${script}" "${store.socket}" $$ ${leaseId}; wait`], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    children.push(group);
+    let out = '';
+    group.stdout!.on('data', (c: Buffer) => (out += c));
+    assert.ok(await waitUntil(() => out.includes('\n'), 10_000), 'the attacker reported');
+    const replies = JSON.parse(out) as { id: number; error?: { data: { code: string; message: string } } }[];
+    const codes = replies.sort((a, b) => a.id - b.id).map((r) => r.error?.data.code ?? 'registered');
+    assert.deepEqual(codes, ['INVALID_PARAMS', 'INVALID_PARAMS', 'DENIED']);
+    assert.match(replies[0]!.error!.data.message, /only a process group leader/);
+
+    assert.equal((await store.cli(['revoke', leaseId])).code, 0);
+    const engaged = await store.cli(['killswitch', '--reason', 'register attack']);
+    assert.equal(engaged.json.data.terminated_process_groups, 0, 'nothing of the attacker was registered');
+    assert.equal(alive(group.pid!), true, "the bystander's group is still running");
+    assert.equal(group.exitCode, null);
+  } finally {
+    assert.equal((await store.admin(['killswitch', '--disengage'])).code, 0);
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
