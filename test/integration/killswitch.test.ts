@@ -6,13 +6,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
 import { assertNoPlaintext } from '../helpers/plaintext.js';
 import { groupAlive, waitUntil } from '../helpers/processes.js';
 import { type CliResult, TestStore } from '../helpers/store.js';
 
+// Long enough that "still running right after engaging" is about the daemon waiting, not the machine being quick.
+const GRACE_MS = 5000;
 const CONFIG = {
-  killswitch_grace: '1s',
+  killswitch_grace: '5s',
   approval_timeout: '30s',
   approvals: { policy: 'preapproved', preapproved: [{ client_id: 'agent-1' }, { client_id: 'agent-2' }] },
 };
@@ -20,10 +25,27 @@ const VALUES = { deploy_key: 'dk-killswitch-0123456789', api_token: 'tok-killswi
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** A process group holding a "secret": `stubborn` ignores SIGTERM (and so does its child). */
+const markers = mkdtempSync(join(tmpdir(), 'as-ks-'));
+const STUBBORN_MARKER = join(markers, 'stubborn');
+
+/**
+ * A process group holding a "secret". The stubborn one carries on after SIGTERM and notes each one
+ * in its marker file (written "ready" once its trap is set), so the test knows SIGTERM reached it.
+ */
 function spawnGroup(stubborn: boolean): ChildProcess {
-  const script = stubborn ? 'trap "" TERM; sleep 300 & wait' : 'sleep 300 & wait';
+  const script = stubborn ? `trap 'echo term >> ${STUBBORN_MARKER}' TERM; echo ready > ${STUBBORN_MARKER}; while :; do sleep 1; done` : 'sleep 300 & wait';
   return spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+}
+
+/** Running, not a zombie waiting to be reaped. */
+function running(child: ChildProcess): boolean {
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
 }
 
 async function register(socket: string, child: ChildProcess): Promise<void> {
@@ -41,6 +63,8 @@ describe('killswitch', () => {
   let leaseIds: string[] = [];
   let waiting: Promise<CliResult>;
   let engaged: CliResult;
+  /** Right after engaging, once SIGTERM reached it: was the stubborn group still running? */
+  let stubbornAfterTerm = false;
 
   before(async () => {
     await store.init();
@@ -50,14 +74,18 @@ describe('killswitch', () => {
       ['agent-1', 'agent-2'].map(async (client) => (await store.cli(['lease', 'deploy_key', '--json', '--client-id', client])).json.data.lease_id as string),
     );
     groups.push(spawnGroup(true), spawnGroup(false));
+    assert.ok(await waitUntil(() => existsSync(STUBBORN_MARKER)), 'the stubborn group set its trap');
     await sleep(100);
     for (const child of groups) await register(store.socket, child);
     waiting = store.cli(['lease', 'api_token', '--json', '--client-id', 'stranger']);
     for (let i = 0; i < 100 && (await store.cli(['requests'])).json.data.requests.length === 0; i++) await sleep(50);
     engaged = await store.cli(['killswitch', '--reason', 'suspected leak']);
+    await waitUntil(() => readFileSync(STUBBORN_MARKER, 'utf8').includes('term'));
+    stubbornAfterTerm = running(groups[0]!);
   });
   after(async () => {
     for (const child of groups) if (groupAlive(child.pid!)) process.kill(-child.pid!, 'SIGKILL');
+    rmSync(markers, { recursive: true, force: true });
     await store.cleanup();
   });
 
@@ -79,9 +107,14 @@ describe('killswitch', () => {
     assert.equal(denied.json.error.code, 'KILLSWITCH_ENGAGED');
   });
 
-  test('supervised process groups are gone, the SIGTERM-ignoring one after the grace', async () => {
-    await waitUntil(() => !groups.some((c) => groupAlive(c.pid!)), 3000);
+  test('supervised process groups are gone, the SIGTERM-ignoring one only after the grace', async () => {
+    assert.ok(readFileSync(STUBBORN_MARKER, 'utf8').includes('term'), 'SIGTERM reached the stubborn group');
+    assert.equal(stubbornAfterTerm, true, 'SIGTERM alone did not end it, and SIGKILL waited for the grace');
+    await waitUntil(() => !groupAlive(groups[1]!.pid!));
+    assert.equal(groupAlive(groups[1]!.pid!), false, 'the polite group went with SIGTERM');
+    await waitUntil(() => !groups.some((c) => groupAlive(c.pid!)), GRACE_MS + 10_000);
     for (const child of groups) assert.equal(groupAlive(child.pid!), false, `process group ${child.pid} still alive`);
+    assert.equal(groups[0]!.signalCode, 'SIGKILL', 'the stubborn one needed SIGKILL');
   });
 
   test('leases are refused with exit 5 and a hint, also after a restart', async () => {
@@ -108,7 +141,11 @@ describe('killswitch', () => {
   });
 
   test('--wipe destroys every value: nothing recoverable in any file', async () => {
-    const wiped = await store.cli(['killswitch', '--wipe', '--reason', 'wipe test']);
+    const refused = await store.cli(['killswitch', '--wipe', '--reason', 'agent wipe']);
+    assert.equal(refused.code, 4, 'wiping is admin: an agent may cut access, not destroy the values');
+    assert.equal(refused.json.error.code, 'ADMIN_REQUIRED');
+    assert.equal((await store.cli(['list'])).json.data.secrets.length, 2);
+    const wiped = await store.admin(['killswitch', '--wipe', '--reason', 'wipe test']);
     assert.equal(wiped.code, 0, wiped.stderr);
     assert.equal(wiped.json.data.wiped_secrets, 2);
     assert.equal((await store.cli(['list'])).json.data.secrets.length, 0);

@@ -15,7 +15,8 @@ export const killswitch: Command = {
       const result = await ctx.adminCall('killswitch.disengage', {});
       return printSuccess(ctx.mode, 'killswitch --disengage', result, () => 'killswitch disengaged: leases can be granted again');
     }
-    const report = await ctx.call('killswitch.engage', {
+    // Anyone may engage; --wipe and --rotate are admin: proved with --passphrase-file or at a prompt.
+    const report = await ctx.adminCall('killswitch.engage', {
       reason: ctx.values.reason as string | undefined,
       wipe: ctx.values.wipe === true ? true : undefined,
       rotate: ctx.values.rotate === true ? true : undefined,
