@@ -29,7 +29,7 @@ export function nextActionsOnSuccess(command: string, data: Data): NextAction[] 
       return [act(`secrets renew ${id}`, 'extend this lease'), act(`secrets revoke ${id}`, 'revoke this lease when done')];
     }
     case 'leases':
-      return [act('secrets revoke LEASE_ID', 'revoke one lease'), act('secrets revoke --all', 'revoke every lease', true)];
+      return [act('secrets revoke LEASE_ID', 'revoke one of your leases'), act('secrets revoke --all', 'revoke all your leases', true), act('secrets leases --owner', "every client's leases (the store owner, with the passphrase)")];
     case 'renew':
       return [act(`secrets revoke ${str(data, 'lease_id', 'LEASE_ID')}`, 'revoke this lease when done')];
     case 'revoke':
@@ -96,6 +96,10 @@ export function nextActionsOnError(code: ErrorCode): NextAction[] {
     case 'ADMIN_REQUIRED':
     case 'PASSPHRASE_INCORRECT':
       return [act('secrets status', 'see who can perform admin actions')];
+    case 'ADMIN_LOCKED':
+      return [act('secrets status', 'see when admin proofs are accepted again'), act('secrets audit --action admin.denied', 'see the wrong proofs')];
+    case 'GRANT_NOT_FOUND':
+      return [act('secrets clients', 'list clients and their grants')];
     case 'DENIED':
       return [act('secrets requests', 'see what is waiting for a person'), act('secrets status', 'see the approval policy')];
     case 'REQUEST_NOT_FOUND':

@@ -74,6 +74,8 @@ describe('dispatch', () => {
       assert.equal(await codeOf(add(good)), 'PASSPHRASE_INCORRECT', 'its nonce was used up by the failed attempt');
       assert.equal(await codeOf(add(await prove('secrets.add', { name: 'x', value: 'v' }))), 'ok');
       assert.equal(gated.core.secrets.exists('other'), false);
+      const added = gated.core.audit.query({ action: 'secret.added' })[0]!;
+      assert.deepEqual((added.detail as { by: object }).by, { pid: null, launcher: 'unknown', transport: 'socket', admin: true }, 'a change after an await still names its caller');
       const used = await prove('secrets.set', { name: 'x', value: 'w' });
       assert.equal(await codeOf(dispatch({ ...socket, proof: used }, 'secrets.set', { name: 'x', value: 'w' })), 'ok');
       assert.equal(await codeOf(dispatch({ ...socket, proof: used }, 'secrets.set', { name: 'x', value: 'w' })), 'PASSPHRASE_INCORRECT', 'a replayed proof is refused');

@@ -10,7 +10,7 @@
  * lease has seen. Different secrets still rotate in parallel.
  */
 import { DaemonError } from '../../../shared/errors.js';
-import type { Journal } from '../audit/journal.js';
+import type { Actor, Journal } from '../audit/journal.js';
 import type { LeaseManager } from '../leases/leases.js';
 import { type HookResult, runRotationHook } from './rotation-hook.js';
 import type { SecretsStore } from '../secrets/secrets-store.js';
@@ -43,15 +43,16 @@ export class Rotator {
    * @throws DaemonError SECRET_NOT_FOUND (also when it is removed while its hook runs); INVALID_PARAMS
    * when the secret has no hook.
    */
-  rotate(name: string): Promise<RotationResult> {
+  rotate(name: string, by?: Actor | null): Promise<RotationResult> {
     const inProgress = this.running.get(name);
     if (inProgress !== undefined) return inProgress;
-    const rotation = this.rotateOnce(name).finally(() => this.running.delete(name));
+    const rotation = this.rotateOnce(name, by ?? undefined).finally(() => this.running.delete(name));
     this.running.set(name, rotation);
     return rotation;
   }
 
-  private async rotateOnce(name: string): Promise<RotationResult> {
+  /** `by`: who asked, for the audit log (undefined: whoever `Journal.as` names, e.g. the killswitch). */
+  private async rotateOnce(name: string, by: Actor | undefined): Promise<RotationResult> {
     const command = this.secrets.require(name).rotate_via;
     if (command === null) {
       throw new DaemonError('INVALID_PARAMS', `secret "${name}" has no rotation hook`, 'add one when adding the secret: secrets add NAME --rotate-via CMD');
@@ -62,13 +63,14 @@ export class Rotator {
       this.journal.run((tx) => {
         tx.audit({ action: 'secret.rotation_failed', outcome: 'error', secret_name: name, detail: { ...measured, reason: hook.reason } });
         tx.emit('rotate.failed', { name, ...measured, reason: hook.reason });
-      });
+      }, by);
       return { name, rotated: false, revoked_leases: 0, ...measured, reason: hook.reason };
     }
     let revoked = 0;
     await this.secrets.set(name, hook.value, {
       action: 'secret.rotated',
       detail: measured,
+      by,
       within: (tx) => {
         revoked = this.leases.revokeInTx(tx, { secret_name: name }, 'secret rotated').length;
         tx.emit('rotate.completed', { name, ...measured, revoked_leases: revoked });

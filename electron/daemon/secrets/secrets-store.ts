@@ -3,7 +3,7 @@ import { DaemonError } from '../../../shared/errors.js';
 import type { SecretMetaT } from '../../../shared/protocol.js';
 import { preview } from '../../../shared/names.js';
 import type { Db } from '../store/db.js';
-import type { Journal, Tx } from '../audit/journal.js';
+import type { Actor, Journal, Tx } from '../audit/journal.js';
 import type { ValueCipher } from './value-cipher.js';
 
 interface SecretRow {
@@ -22,6 +22,8 @@ export interface ValueChange {
   action?: 'secret.updated' | 'secret.rotated';
   detail?: Record<string, unknown>;
   within?: (tx: Tx) => void;
+  /** Who asked, for the audit log (the write happens after an await, outside `Journal.as`). */
+  by?: Actor | null;
 }
 
 export class SecretsStore {
@@ -78,7 +80,7 @@ export class SecretsStore {
   }
 
   /** @throws DaemonError SECRET_EXISTS */
-  async add(input: { name: string; value: string; description?: string; rotate_via?: string }): Promise<SecretMetaT> {
+  async add(input: { name: string; value: string; description?: string; rotate_via?: string }, by?: Actor | null): Promise<SecretMetaT> {
     const ciphertext = await this.cipher.encrypt(input.value);
     const at = this.now();
     const row = this.journal.run((tx) => {
@@ -91,7 +93,7 @@ export class SecretsStore {
       tx.audit({ action: 'secret.added', secret_name: input.name, detail: input.rotate_via ? { rotation: true } : null });
       tx.emit('secret.changed', { name: input.name, change: 'added' });
       return this.require(input.name);
-    });
+    }, by ?? undefined);
     this.cipher.remember(input.name, input.value);
     return this.meta(row);
   }
@@ -111,7 +113,7 @@ export class SecretsStore {
       tx.audit({ action: change.action ?? 'secret.updated', secret_name: name, detail: change.detail ?? null });
       tx.emit('secret.changed', { name, change: change.action === 'secret.rotated' ? 'rotated' : 'updated' });
       return this.require(name);
-    });
+    }, change.by ?? undefined);
     this.cipher.remember(name, value);
     return this.meta(row);
   }
