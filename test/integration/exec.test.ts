@@ -9,7 +9,18 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { assertNoPlaintext } from '../helpers/plaintext.js';
+import { waitUntil } from '../helpers/processes.js';
 import { CLI, type TestStore, startedStore } from '../helpers/store.js';
+
+/** A file's text, or '' while it does not exist yet. */
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
 
 const TOKEN = 'ghp_ExecIntegration0123456789';
 const DB_URL = 'postgres://app:pa55word@db.internal/app';
@@ -130,10 +141,30 @@ describe('when access ends first', () => {
 });
 
 describe('isolation and approval', () => {
-  test("values are in the child's environment only, never in its parent's", async () => {
-    const result = await exec(['--no-mask', '--', 'sh', '-c', 'echo "$GITHUB_TOKEN"']);
-    assert.equal(result.stdout, `${TOKEN}\n`);
-    assert.ok(!readFileSync(`/proc/${process.pid}/environ`).includes(Buffer.from(TOKEN)), "the supervisor's parent never had it");
+  test("values are in the command's environment, not in exec's own start environment, and in no file", async () => {
+    const marker = join(project, '..', `${project.split('/').pop()}.pid`);
+    const exec = spawn(process.execPath, [CLI, 'exec', '--', 'sh', '-c', `echo $$ > ${marker}; exec sleep 30`], {
+      cwd: project,
+      env: { PATH: process.env.PATH ?? '', ...store.env },
+      stdio: 'ignore',
+    });
+    const closed = new Promise((r) => exec.on('close', r));
+    try {
+      let pid = 0;
+      assert.ok(await waitUntil(() => (pid = Number(readFileSafe(marker))) > 0), 'the command started');
+      // What the kernel holds as the command's environment (execve's envp), not what anyone printed.
+      const environ = readFileSync(`/proc/${pid}/environ`).toString('utf8').split('\0');
+      assert.ok(environ.includes(`GITHUB_TOKEN=${TOKEN}`), 'the command has the token');
+      assert.ok(environ.includes(`DATABASE_URL=${DB_URL}`), 'and the database URL');
+      const own = readFileSync(`/proc/${exec.pid}/environ`);
+      assert.ok(!own.includes(Buffer.from(TOKEN)) && !own.includes(Buffer.from(DB_URL)), 'exec was not started with them');
+      assert.deepEqual(readdirSync(project), ['.secrets.json'], 'nothing written to the project');
+      assertNoPlaintext(store.home, { TOKEN, DB_URL });
+    } finally {
+      exec.kill('SIGTERM');
+      await closed;
+      rmSync(marker, { force: true });
+    }
   });
 
   test('three secrets of a new client are one approval request', async () => {
