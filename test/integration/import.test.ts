@@ -76,7 +76,7 @@ test('import agent-secrets: names, values and rotation hooks from a store made w
   assert.equal(await lease('plain_one'), 'plain "one"\nwith newline');
   const listed = (await store.cli(['list'])).json.data.secrets.find((s: { name: string }) => s.name === 'legacy_token');
   assert.equal(listed.rotate_via, 'echo rotated-legacy');
-  assert.equal((await store.cli(['rotate', 'legacy_token'])).code, 0);
+  assert.equal((await store.admin(['rotate', 'legacy_token'])).code, 0);
   assert.equal(await lease('legacy_token'), 'rotated-legacy');
 });
 

@@ -30,7 +30,8 @@ describe('rotation', () => {
   test('the hook output becomes the value and the old value\'s leases are revoked', async () => {
     const old = (await store.cli(['lease', 'rotating', '--json', '--client-id', 'holder'])).json.data;
     assert.equal(old.value, 'initial-rotating');
-    const result = await store.cli(['rotate', 'rotating']);
+    // A client approved for the secret may rotate it (a leak it suspects is made worthless).
+    const result = await store.cli(['rotate', 'rotating', '--client-id', 'holder']);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.json.data.rotated, true);
     assert.equal(result.json.data.revoked_leases, 1);
@@ -38,13 +39,21 @@ describe('rotation', () => {
     assert.ok(!result.stdout.includes('rotated-value'), 'the RPC result never carries the new value');
     assert.equal((await store.cli(['renew', old.lease_id])).code, 6);
     assert.equal((await store.cli(['lease', 'rotating'])).stdout, 'rotated-value-1');
-    await store.cli(['rotate', 'rotating']);
-    assert.equal((await store.cli(['lease', 'rotating'])).stdout, 'rotated-value-2');
+    await store.admin(['rotate', 'rotating']);
+    assert.equal((await store.cli(['lease', 'rotating'])).stdout, 'rotated-value-2', 'the store owner may rotate any secret');
+  });
+
+  test('a client with no grant for the secret cannot rotate it: the value stays, the refusal is audited', async () => {
+    const result = await store.cli(['rotate', 'rotating', '--client-id', 'stranger']);
+    assert.equal(result.code, 4, result.stderr);
+    assert.equal(result.json.error.code, 'DENIED');
+    assert.match(result.json.error.message, /needs a grant/);
+    assert.equal((await store.cli(['lease', 'rotating'])).stdout, 'rotated-value-2', 'no hook ran');
   });
 
   test('a failing, silent or slow hook keeps the old value, with a reason and the exit code only', async () => {
     for (const [name, reason] of [['failing', /exited with 3/], ['silent', /printed nothing/], ['slow', /timed out after 1000 ms/]] as const) {
-      const result = await store.cli(['rotate', name, '--json']);
+      const result = await store.admin(['rotate', name, '--json']);
       assert.equal(result.code, 1, name);
       assert.equal(result.json.error.code, 'ROTATION_FAILED');
       assert.match(result.json.error.message, reason);
@@ -56,12 +65,12 @@ describe('rotation', () => {
   });
 
   test('hooks run in a clean environment', async () => {
-    assert.equal((await store.cli(['rotate', 'clean_env'])).code, 0);
+    assert.equal((await store.admin(['rotate', 'clean_env'])).code, 0);
     assert.equal((await store.cli(['lease', 'clean_env'])).stdout, 'clean');
   });
 
   test('a secret without a hook says how to add one', async () => {
-    const result = await store.cli(['rotate', 'no_hook']);
+    const result = await store.admin(['rotate', 'no_hook']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--rotate-via/);
   });
@@ -76,7 +85,8 @@ describe('rotation', () => {
   });
 
   test('killswitch --rotate runs every hook after the lock', async () => {
-    const engaged = await store.cli(['killswitch', '--rotate', '--reason', 'rotate all']);
+    assert.equal((await store.cli(['killswitch', '--rotate'])).code, 4, 'running every hook is the owner\'s call');
+    const engaged = await store.admin(['killswitch', '--rotate', '--reason', 'rotate all']);
     assert.equal(engaged.code, 0, engaged.stderr);
     assert.equal(engaged.json.data.rotations_started, 5);
     const rotations = async () => (await store.cli(['audit', '--action', 'secret.rotated', '--secret', 'rotating'])).json.data.entries.length;
