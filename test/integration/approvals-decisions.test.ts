@@ -11,7 +11,7 @@ import { describe, test } from 'node:test';
 import { copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CLI, type CliResult } from '../helpers/store.js';
+import { CLI } from '../helpers/store.js';
 import { LAUNCHER_A, LAUNCHER_KEY_A, TIMEOUT_MS, VALUES, approve, auditEntries, leaseAsks, leaseImmediately, leaseThroughLauncher, pendingRequests, scratch, startLease, store, useApprovalStore, waitForRequest, waitingOn } from '../helpers/approval-flow.js';
 
 useApprovalStore();
@@ -191,49 +191,45 @@ describe('what an approval covers', () => {
     await leaseImmediately('alpha', 'agent-capped', ['--ttl', '10m']);
   });
 
-  test(
-    'approving with --max-ttl also caps the lease that is waiting on the request',
-    async () => {
-      const running = startLease('gamma', 'agent-capped-late', ['--ttl', '1h', '--json']);
-      const request = await waitForRequest('agent-capped-late', 'gamma');
-      await approve(request.request_id, ['--for', '1h', '--max-ttl', '10m']);
-      const result = await running.done;
-      if (result.code === 0) {
-        const lasts = Date.parse(result.json.data.expires_at) - Date.now();
-        assert.ok(lasts <= 600_000, `the lease granted under a 10m max TTL lasts ${Math.round(lasts / 1000)}s`);
-      } else {
-        assert.equal(result.code, 4);
-        assert.match(result.json.error.hint, /--ttl 10m/);
-      }
-    },
-  );
+  test('approving with --max-ttl also caps the lease that is waiting on the request: its 1h lease is refused with the max in the hint', async () => {
+    const running = startLease('gamma', 'agent-capped-late', ['--ttl', '1h', '--json']);
+    const request = await waitForRequest('agent-capped-late', 'gamma');
+    const approved = await approve(request.request_id, ['--for', '1h', '--max-ttl', '10m']);
+    assert.equal(approved.json.data.grant.max_ttl, '10m');
+    const result = await running.done;
+    assert.equal(result.code, 4, `a 1h lease under a 10m grant must not be granted: ${result.stdout}`);
+    assert.equal(result.json.error.code, 'DENIED');
+    assert.equal(result.json.error.message, 'client "agent-capped-late" may lease gamma for at most 10m');
+    assert.match(result.json.error.hint, /--ttl 10m/);
+    assert.doesNotMatch(result.stdout, /gamma-K2/, 'no value');
+    assert.deepEqual((await store.cli(['leases', '--json', '--client', 'agent-capped-late'])).json.data.leases, [], 'no lease was taken');
+    assert.deepEqual(await pendingRequests(), []);
+    // The grant stands: what it allows goes through without asking.
+    await leaseImmediately('gamma', 'agent-capped-late', ['--ttl', '10m']);
+  });
 
-  test(
-    'a grant with --max-ttl does not release the client\'s other waiting requests that ask for longer',
-    async () => {
-      const waitingLong = startLease('beta', 'agent-capped-other', ['--ttl', '1h', '--json']);
-      const long = await waitForRequest('agent-capped-other', 'beta');
-      const short = startLease('alpha', 'agent-capped-other', ['--ttl', '5m', '--json']);
-      const shortRequest = await waitForRequest('agent-capped-other', 'alpha');
-      await approve(shortRequest.request_id, ['--for', '1h', '--scope', 'all', '--max-ttl', '10m']);
-      assert.equal((await short.done).code, 0);
-      let result: CliResult | undefined = await Promise.race([waitingLong.done, sleep(1_000).then(() => undefined)]);
-      if (result === undefined) {
-        // Still waiting for a person, as it should: decide it so nothing is left pending.
-        assert.ok((await pendingRequests()).some((r) => r.request_id === long.request_id));
-        await store.admin(['deny', long.request_id]);
-        result = await waitingLong.done;
-        assert.equal(result.code, 4);
-        return;
-      }
-      if (result.code === 0) {
-        const lasts = Date.parse(result.json.data.expires_at) - Date.now();
-        assert.ok(lasts <= 600_000, `a lease released by a grant with a 10m max TTL lasts ${Math.round(lasts / 1000)}s`);
-      } else {
-        assert.equal(result.code, 4);
-      }
-    },
-  );
+  test('a grant with --max-ttl does not release the client\'s other waiting requests that ask for longer: they are refused, never granted for longer', async () => {
+    const waitingLong = startLease('beta', 'agent-capped-other', ['--ttl', '1h', '--json']);
+    const long = await waitForRequest('agent-capped-other', 'beta');
+    const short = startLease('alpha', 'agent-capped-other', ['--ttl', '5m', '--json']);
+    const shortRequest = await waitForRequest('agent-capped-other', 'alpha');
+    assert.notEqual(shortRequest.request_id, long.request_id);
+    await approve(shortRequest.request_id, ['--for', '1h', '--scope', 'all', '--max-ttl', '10m']);
+    const shortResult = await short.done;
+    assert.equal(shortResult.code, 0, shortResult.stderr);
+    assert.equal(shortResult.json.data.value, VALUES.alpha);
+
+    // The grant covers beta, but not for 1h: the waiting 1h lease ends with the max in the hint.
+    const result = await waitingLong.done;
+    assert.equal(result.code, 4, `a 1h lease released by a grant with a 10m max TTL: ${result.stdout}`);
+    assert.equal(result.json.error.code, 'DENIED');
+    assert.equal(result.json.error.message, 'client "agent-capped-other" may lease beta for at most 10m');
+    assert.match(result.json.error.hint, /--ttl 10m/);
+    const leases = (await store.cli(['leases', '--json', '--client', 'agent-capped-other'])).json.data.leases;
+    assert.deepEqual(leases.map((l: { secret_name: string }) => l.secret_name), ['alpha'], 'only the short lease exists');
+    assert.ok(Date.parse(leases[0].expires_at) - Date.now() <= 600_000);
+    assert.deepEqual(await pendingRequests(), [], 'nothing is left waiting');
+  });
 });
 
 describe('grants are bound to the launcher', () => {
@@ -293,7 +289,7 @@ describe('audit', () => {
     const firstDecision = decidedById.get(seen.firstRequestId);
     assert.equal(firstDecision.outcome, 'ok');
     assert.equal(firstDecision.detail.decision, 'allow-once');
-    assert.equal(firstDecision.detail.by, 'passphrase');
+    assert.equal(firstDecision.detail.by, 'admin proof', 'decided with a proof of the passphrase (challenge–response)');
     assert.equal(firstDecision.pid, seen.firstCliPid);
 
     const denied = decidedById.get(seen.deniedRequestId);
