@@ -67,12 +67,21 @@ const ConfigSchema = z
       })
       .strict()
       .prefault({}),
-    /** Socket server limits; the defaults suit a desktop, tests shorten the timeouts. */
+    /**
+     * Socket server limits; the defaults suit a desktop, tests shorten the timeouts. Connections are
+     * counted per verified process; `reserved_connections` more are held back beyond
+     * `max_connections` for health, status, the killswitch and admin requests.
+     */
     server: z
       .object({
         max_connections: z.number().int().min(1).max(100_000).default(1024),
+        max_connections_per_process: z.number().int().min(1).max(100_000).default(64),
+        max_requests_in_flight: z.number().int().min(1).max(1024).default(32),
+        reserved_connections: z.number().int().min(0).max(1024).default(32),
+        reserved_connections_per_process: z.number().int().min(1).max(1024).default(2),
         max_frame_bytes: z.number().int().min(1024).max(16 * 1024 * 1024).default(1024 * 1024),
         idle_timeout: duration('60s'),
+        reserved_idle_timeout: duration('5s'),
         frame_timeout: duration('10s'),
       })
       .strict()
@@ -102,7 +111,17 @@ export interface Config {
   rotationTimeoutMs: number;
   denyCooldownMs: number;
   killswitchGraceMs: number;
-  server: { maxConnections: number; maxFrameBytes: number; idleTimeoutMs: number; frameTimeoutMs: number };
+  server: {
+    maxConnections: number;
+    maxConnectionsPerProcess: number;
+    maxRequestsInFlight: number;
+    reservedConnections: number;
+    reservedConnectionsPerProcess: number;
+    maxFrameBytes: number;
+    idleTimeoutMs: number;
+    reservedIdleTimeoutMs: number;
+    frameTimeoutMs: number;
+  };
 }
 
 const ms = (text: string) => tryParseDuration(text)!;
@@ -127,8 +146,13 @@ export function parseConfig(raw: unknown, source = 'config.json'): Config {
     killswitchGraceMs: ms(file.killswitch_grace),
     server: {
       maxConnections: file.server.max_connections,
+      maxConnectionsPerProcess: file.server.max_connections_per_process,
+      maxRequestsInFlight: file.server.max_requests_in_flight,
+      reservedConnections: file.server.reserved_connections,
+      reservedConnectionsPerProcess: file.server.reserved_connections_per_process,
       maxFrameBytes: file.server.max_frame_bytes,
       idleTimeoutMs: ms(file.server.idle_timeout),
+      reservedIdleTimeoutMs: ms(file.server.reserved_idle_timeout),
       frameTimeoutMs: ms(file.server.frame_timeout),
     },
   };

@@ -36,6 +36,8 @@ export interface CoreOptions {
   /** Checks admin proofs; without one, the store has no passphrase and nothing needs proof. */
   adminGate?: AdminGate;
   clock?: Clock;
+  /** Started with --allow-unverified-callers (status warns about it). */
+  allowUnverifiedCallers?: boolean;
 }
 
 export class Core {

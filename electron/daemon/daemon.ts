@@ -5,16 +5,19 @@
  */
 import { chmodSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Clock } from './clock.js';
+import { type Clock, systemClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { Core } from './core.js';
 import { createDispatch, type Dispatch } from './server/dispatch.js';
 import { createHandlers } from './server/handlers.js';
 import { unlockIdentity } from './store/identity.js';
 import { createLogger } from './logger.js';
-import { createPassphraseVerifier } from './auth/passphrase-verifier.js';
+import { AdminGate } from './auth/admin-gate.js';
+import { DEFAULT_ADMIN_LOG_N } from '../../shared/admin-proof.js';
 import { FILES, checkDataDirSafe, checkSocketPath } from './store/paths.js';
 import { RpcServer } from './server/rpc-server.js';
+import { type PeerCredLoader, type PeerVerifier, type VerifiedIdentity, createPeerVerifier } from './callers/peer-identity.js';
+import { type DaemonLock, acquireDaemonLock } from './store/daemon-lock.js';
 import { claimSocketPath } from './server/socket-guard.js';
 import { makeEvent } from './events.js';
 import { VERSION } from '../../shared/version.js';
@@ -27,6 +30,13 @@ export interface DaemonOptions {
   /** Needed when the store is passphrase-protected. */
   passphrase?: string;
   clock?: Clock;
+  /**
+   * Serve callers whose peer credentials cannot be read (`--allow-unverified-callers`). Without it the
+   * daemon refuses to start when the peer-credentials addon is missing, and refuses such connections.
+   */
+  allowUnverifiedCallers?: boolean;
+  /** Loads the peer-credentials addon; tests inject a failing one to show the daemon fails closed. */
+  loadPeerCredentials?: PeerCredLoader;
 }
 
 export interface RunningDaemon {
@@ -35,16 +45,33 @@ export interface RunningDaemon {
   stop(reason: string): Promise<void>;
 }
 
-/** @throws DaemonError for every expected refusal (unsafe dir, wrong passphrase, live daemon, bad config). */
+/**
+ * @throws DaemonError for every expected refusal (unsafe dir, callers that cannot be verified, a daemon
+ * already running on the data dir or the socket, wrong passphrase, bad config).
+ */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   checkDataDirSafe(options.dataDir);
   checkSocketPath(options.socketPath);
+  const peers = createPeerVerifier({ allowUnverified: options.allowUnverifiedCallers === true, load: options.loadPeerCredentials });
+  // Before anything else touches the store or the socket: a second daemon stops here.
+  const lock = acquireDaemonLock(options.dataDir, options.socketPath);
+  try {
+    return await startLocked(options, peers, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(options: DaemonOptions, peers: PeerVerifier, lock: DaemonLock): Promise<RunningDaemon> {
   const config = loadConfig(join(options.dataDir, FILES.config));
   const identity = await unlockIdentity(options.dataDir, options.passphrase);
-  const passphraseVerifier = identity.protection === 'passphrase' ? await createPassphraseVerifier(options.passphrase!) : null;
+  const clock = options.clock ?? systemClock;
+  // Proofs cost a guesser what identity.age does: the same scrypt work factor.
+  const adminGate = new AdminGate({ passphrase: identity.protection === 'passphrase' ? options.passphrase! : null, logN: identity.workFactor ?? DEFAULT_ADMIN_LOG_N, now: () => clock.now() });
   await claimSocketPath(options.socketPath);
 
-  const core = new Core({ dataDir: options.dataDir, socketPath: options.socketPath, config, identity, passphraseVerifier, clock: options.clock });
+  const core = new Core({ dataDir: options.dataDir, socketPath: options.socketPath, config, identity, adminGate, clock, allowUnverifiedCallers: peers.allowUnverified });
   const closedAtStart = core.leases.start();
   core.journal.run((tx) => tx.audit({ action: 'daemon.started', detail: { version: VERSION, pid: process.pid, closed_expired_leases: closedAtStart } }));
   for (const grant of core.grants.list().filter((g) => g.active && g.source !== 'approval')) {
@@ -58,9 +85,18 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   if (identity.protection === 'insecure-keyfile') {
     log.warn('the identity is a plaintext key file: admin actions are open to any local process, including agents');
   }
+  if (peers.allowUnverified) {
+    log.warn('UNVERIFIED CALLERS: --allow-unverified-callers: a caller whose process cannot be verified is served, so approvals cannot tell programs apart', {
+      addon: peers.unavailable ?? 'loaded',
+    });
+  }
 
   const dispatch = createDispatch(core, createHandlers(core));
-  const server = new RpcServer(dispatch, core.events, config.server);
+  const onPeerChanged = (who: VerifiedIdentity | null, method: string) =>
+    core.journal.run((tx) =>
+      tx.audit({ action: 'connection.refused', outcome: 'denied', pid: who?.pid ?? null, detail: { reason: 'peer_changed', method, exe: who?.exe ?? null, launcher: who?.launcher_key ?? null } }),
+    );
+  const server = new RpcServer({ dispatch, events: core.events, limits: config.server, peers, onPeerChanged });
   const previousMask = process.umask(0o177);
   try {
     await server.listen(options.socketPath);
@@ -84,6 +120,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       } catch {
         // Already gone: nothing to clean.
       }
+      // Last: the next daemon may start once this one no longer serves the store or the socket.
+      lock.release();
     })());
   return { core, dispatch, stop };
 }

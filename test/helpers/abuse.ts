@@ -13,7 +13,8 @@ import { RawClient, type RpcErrorFrame, type RpcFrame } from './raw-socket.js';
 export const IDLE_MS = 2000;
 export const FRAME_MS = 1000;
 export const MAX_FRAME = 65536;
-export const SERVER = { idle_timeout: '2s', frame_timeout: '1s', max_frame_bytes: MAX_FRAME, max_connections: 2000 };
+/** The capacity tests open a thousand connections from the test process itself: no per-process share here. */
+export const SERVER = { idle_timeout: '2s', frame_timeout: '1s', max_frame_bytes: MAX_FRAME, max_connections: 2000, max_connections_per_process: 2000 };
 export const PREAPPROVED = { policy: 'preapproved', preapproved: ['after-each', 'after-abuse', 'hostile', 'nul'].map((client_id) => ({ client_id })) };
 
 export const CANARY = 'canary_token';

@@ -258,24 +258,28 @@ describe('max_connections set low (5)', () => {
         extra.destroy();
       }
     }
-    // The CLI reports it clearly, not as a crash.
-    const refused = await store.cli(['status', '--json']);
+    // The CLI reports it clearly, not as a crash. A new process gets a held-back slot, which serves
+    // only the emergency path: status works, anything else is refused.
+    const refused = await store.cli(['list', '--json']);
     assert.equal(refused.code, 1, refused.stdout + refused.stderr);
     assert.equal(refused.json.error.code, 'TOO_MANY_CONNECTIONS');
     assert.match(refused.stderr, /maximum of 5 connections/);
+    const emergency = await store.cli(['status', '--json']);
+    assert.equal(emergency.code, 0, emergency.stdout + emergency.stderr);
+    assert.equal(emergency.json.data.counts.secrets, 1);
 
     // The five held connections were not disturbed.
     for (let i = 0; i < 5; i++) assert.equal((await held[i]!.request(10 + i, 'health')).result?.ok, true);
 
     // Closing two frees two slots (the daemon notices the close promptly).
     held.splice(0, 2).forEach((c) => c.destroy());
-    let status = await store.cli(['status', '--json']);
-    for (let tries = 0; status.code !== 0 && tries < 20; tries++) {
+    let list = await store.cli(['list', '--json']);
+    for (let tries = 0; list.code !== 0 && tries < 20; tries++) {
       await sleep(50);
-      status = await store.cli(['status', '--json']);
+      list = await store.cli(['list', '--json']);
     }
-    assert.equal(status.code, 0, status.stdout + status.stderr);
-    assert.equal(status.json.data.counts.secrets, 1);
+    assert.equal(list.code, 0, list.stdout + list.stderr);
+    assert.equal(list.json.data.secrets.length, 1);
     await assertNothingLost(store);
   });
 });

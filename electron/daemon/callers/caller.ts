@@ -1,14 +1,19 @@
 /** Who is calling, as far as the transport can tell. Self-reported fields live in the params. */
-import type { AdminProof } from '../../../shared/protocol.js';
 import type { VerifiedIdentity } from './peer-identity.js';
 
 export interface Caller {
   transport: 'socket' | 'ipc';
-  /** Proof of a person for admin methods (the passphrase), for this request only. */
-  proof?: AdminProof;
   /**
-   * What the daemon verified about the calling process (kernel peer credentials, /proc), read on
-   * first use; null where the transport or platform cannot tell.
+   * The request's `auth` member as received (unvalidated): an admin proof for this request only, which
+   * the dispatch checks (auth/admin-gate.ts).
+   */
+  proof?: unknown;
+  /** Set by the dispatch once a proof checked out (or when the store has no passphrase at all). */
+  admin?: boolean;
+  /**
+   * What the daemon verified about the calling process (kernel peer credentials, /proc), taken when
+   * its connection was accepted (and re-checked on every request to still be that process); null
+   * where the transport or platform cannot tell.
    */
   identity?: () => VerifiedIdentity | null;
   /** Present on transports that can stream events back to the caller: starts the stream. */

@@ -11,6 +11,11 @@ export interface ProcessInfo {
   pgrp: number;
   /** Kernel's short name (comm). */
   name: string;
+  /**
+   * When the process started, in clock ticks after boot (/proc/<pid>/stat field 22): with the pid, it
+   * names one process for good, since a recycled pid has a later start time. An exec keeps it.
+   */
+  startTime: number;
   /** Absolute path of the executable, or null when it cannot be read. */
   exe: string | null;
   cwd: string | null;
@@ -28,14 +33,26 @@ function readOrNull<T>(read: () => T): T | null {
   }
 }
 
+/**
+ * Indexes into the fields after the name in /proc/<pid>/stat (man 5 proc numbers from 1 and counts pid
+ * and name: field N is index N - 3 here).
+ */
+export const STAT = { startTime: 19, startCode: 23, endCode: 24, startStack: 25, argStart: 45, argEnd: 46, envStart: 47, envEnd: 48 } as const;
+
+/**
+ * The name (comm) and the fields after it. The name is in parentheses and may itself contain spaces
+ * or parentheses, so the line is split at the last ')'.
+ */
+export function splitStat(stat: string): { name: string; fields: string[] } {
+  const close = stat.lastIndexOf(')');
+  return { name: stat.slice(stat.indexOf('(') + 1, close), fields: stat.slice(close + 2).split(' ') };
+}
+
 /** null when the process is gone (or /proc is not there). */
 export function processInfo(pid: number, proc = '/proc'): ProcessInfo | null {
   const stat = readOrNull(() => readFileSync(`${proc}/${pid}/stat`, 'utf8'));
   if (stat === null) return null;
-  // The name is in parentheses and may itself contain spaces or parentheses: split at the last ')'.
-  const close = stat.lastIndexOf(')');
-  const name = stat.slice(stat.indexOf('(') + 1, close);
-  const fields = stat.slice(close + 2).split(' ');
+  const { name, fields } = splitStat(stat);
   const ppid = Number(fields[1]);
   const pgrp = Number(fields[2]);
   const cmdline = readOrNull(() => readFileSync(`${proc}/${pid}/cmdline`)) ?? Buffer.alloc(0);
@@ -46,6 +63,7 @@ export function processInfo(pid: number, proc = '/proc'): ProcessInfo | null {
     ppid,
     pgrp,
     name,
+    startTime: Number(fields[STAT.startTime]),
     exe: readOrNull(() => readlinkSync(`${proc}/${pid}/exe`)),
     cwd: readOrNull(() => readlinkSync(`${proc}/${pid}/cwd`)),
     argv,

@@ -1,235 +1,95 @@
 /**
- * JSON-RPC 2.0 over a Unix socket, one JSON object per line. Defends the daemon against its clients:
- * frames have a size limit, a started frame must finish in time, idle connections are closed, the
- * number of connections is capped. A client that breaks the protocol gets an error and is
- * disconnected; everyone else keeps being served.
+ * JSON-RPC 2.0 over a Unix socket, one JSON object per line. Decides at accept who is calling and
+ * whether they get a connection: the kernel's peer credentials (refused when they cannot be read,
+ * unless unverified callers were allowed at start), the daemon's own user only, a share of the
+ * connections per process and room held back for the emergency path. Every socket it accepts, served
+ * or refused, is tracked until it closes, so stopping the daemon closes them all.
  */
 import { type Server, type Socket, createServer } from 'node:net';
-import { DaemonError, isDaemonError, type ErrorShape, JSONRPC_APPLICATION_ERROR, JSONRPC_CODES } from '../../../shared/errors.js';
-import { EVENT_NOTIFICATION, type DaemonEvent } from '../../../shared/protocol.js';
-import type { RpcErrorObject, RpcRequest } from '../../../shared/jsonrpc.js';
-import type { Caller } from '../callers/caller.js';
+import { DaemonError } from '../../../shared/errors.js';
+import type { PeerVerifier, VerifiedIdentity } from '../callers/peer-identity.js';
 import type { Dispatch } from './dispatch.js';
 import type { EventBus } from '../events.js';
 import { createLogger } from '../logger.js';
-import { type PeerCredentials, type VerifiedIdentity, describePeer, peerCredentialsOf } from '../callers/peer-identity.js';
+import { CLOSE_GRACE_MS, Connection, type ServerLimits } from './connection.js';
+import { ConnectionLimits, type Slot } from './connection-limits.js';
+import { errorLine } from './rpc-messages.js';
+
+export type { ServerLimits } from './connection.js';
+export { toRpcError } from './rpc-messages.js';
 
 const log = createLogger('rpc');
 
-export interface ServerLimits {
-  maxConnections: number;
-  maxFrameBytes: number;
-  idleTimeoutMs: number;
-  frameTimeoutMs: number;
-}
-
-/** A subscriber this far behind on reading is dropped rather than buffered without bound. */
-const MAX_SUBSCRIBER_BACKLOG_BYTES = 8 * 1024 * 1024;
-const NEWLINE = 0x0a;
 const LISTEN_BACKLOG = 4096;
 
-type RequestId = number | string | null;
-
-export function toRpcError(error: unknown): RpcErrorObject {
-  if (isDaemonError(error)) {
-    return { code: JSONRPC_CODES[error.code] ?? JSONRPC_APPLICATION_ERROR, message: error.message, data: error.toShape() };
-  }
-  // A bug: never leak its message (it could quote anything); the log has it.
-  log.error('internal error', { error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-  const data: ErrorShape = { code: 'INTERNAL', message: 'internal error', hint: 'see the daemon log' };
-  return { code: JSONRPC_CODES.INTERNAL!, message: data.message, data };
-}
-
-function isValidId(id: unknown): id is number | string {
-  return (typeof id === 'number' && Number.isFinite(id)) || (typeof id === 'string' && id.length <= 100);
-}
-
-/** @throws DaemonError INVALID_REQUEST describing what is wrong with the shape. */
-function parseRequest(message: unknown): RpcRequest {
-  if (typeof message !== 'object' || message === null || Array.isArray(message)) {
-    throw new DaemonError('INVALID_REQUEST', 'a request must be a JSON object (batches are not supported)');
-  }
-  const m = message as Record<string, unknown>;
-  if (m.jsonrpc !== '2.0') throw new DaemonError('INVALID_REQUEST', 'the "jsonrpc" member must be "2.0"');
-  if (!isValidId(m.id)) throw new DaemonError('INVALID_REQUEST', 'the "id" member must be a number or a short string');
-  if (typeof m.method !== 'string') throw new DaemonError('INVALID_REQUEST', 'the "method" member must be a string');
-  if (m.params !== undefined && (typeof m.params !== 'object' || m.params === null || Array.isArray(m.params))) {
-    throw new DaemonError('INVALID_REQUEST', 'the "params" member must be an object');
-  }
-  if (m.auth !== undefined && (typeof m.auth !== 'object' || m.auth === null)) {
-    throw new DaemonError('INVALID_REQUEST', 'the "auth" member must be an object');
-  }
-  return m as unknown as RpcRequest;
-}
-
-class Connection {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
-  private frameTimer: NodeJS.Timeout | null = null;
-  private inFlight = 0;
-  private unsubscribe: (() => void) | null = null;
-  private closed = false;
-
-  private identity: VerifiedIdentity | null | undefined;
-  private readonly closing = new AbortController();
-
-  constructor(
-    private readonly socket: Socket,
-    private readonly dispatch: Dispatch,
-    private readonly events: EventBus,
-    private readonly limits: ServerLimits,
-    private readonly peer: PeerCredentials | null,
-    private readonly onClose: () => void,
-  ) {
-    socket.setNoDelay(true);
-    socket.setTimeout(limits.idleTimeoutMs, () => this.onIdle());
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
-    socket.on('error', () => this.close());
-    socket.on('close', () => this.close());
-  }
-
-  private onData(chunk: Buffer): void {
-    let start = 0;
-    for (let index = chunk.indexOf(NEWLINE); index !== -1 && !this.closed; index = chunk.indexOf(NEWLINE, start)) {
-      const piece = chunk.subarray(start, index);
-      if (this.buffered + piece.length > this.limits.maxFrameBytes) return this.tooLarge();
-      const frame = this.chunks.length === 0 ? piece : Buffer.concat([...this.chunks, piece]);
-      this.chunks = [];
-      this.buffered = 0;
-      start = index + 1;
-      // The frame that was being timed is complete: a new partial frame gets its own full time.
-      this.clearFrameTimer();
-      if (frame.length > 0) this.onFrame(frame);
-    }
-    if (this.closed || start >= chunk.length) return;
-    const rest = chunk.subarray(start);
-    if (this.buffered + rest.length > this.limits.maxFrameBytes) return this.tooLarge();
-    this.chunks.push(rest);
-    this.buffered += rest.length;
-    this.frameTimer ??= setTimeout(() => {
-      this.fail(null, new DaemonError('TIMEOUT', `a request frame was not completed within ${this.limits.frameTimeoutMs} ms`, 'send one JSON object per line, ending with \\n'));
-    }, this.limits.frameTimeoutMs);
-  }
-
-  private tooLarge(): void {
-    this.fail(null, new DaemonError('FRAME_TOO_LARGE', `a request frame exceeded ${this.limits.maxFrameBytes} bytes`, 'send smaller requests, one JSON object per line'));
-  }
-
-  private onFrame(frame: Buffer): void {
-    let message: unknown;
-    try {
-      message = JSON.parse(frame.toString('utf8'));
-    } catch {
-      return this.fail(null, new DaemonError('PARSE_ERROR', 'the request is not valid JSON', 'send one JSON-RPC 2.0 object per line'));
-    }
-    let request: RpcRequest;
-    try {
-      request = parseRequest(message);
-    } catch (error) {
-      const id = (message as { id?: unknown })?.id;
-      return this.fail(isValidId(id) ? id : null, error);
-    }
-    void this.handle(request);
-  }
-
-  private async handle(request: RpcRequest): Promise<void> {
-    const caller: Caller = {
-      transport: 'socket',
-      proof: request.auth?.passphrase === undefined ? undefined : { passphrase: String(request.auth.passphrase) },
-      identity: () => (this.identity ??= this.peer === null ? null : describePeer(this.peer)),
-      subscribe: () => this.subscribe(),
-      notify: (method, params) => this.send({ jsonrpc: '2.0', method, params }),
-      signal: this.closing.signal,
-    };
-    this.inFlight++;
-    try {
-      const result = await this.dispatch(caller, request.method, request.params);
-      this.send({ jsonrpc: '2.0', id: request.id, result });
-    } catch (error) {
-      this.send({ jsonrpc: '2.0', id: request.id, error: toRpcError(error) });
-    } finally {
-      this.inFlight--;
-    }
-  }
-
-  private subscribe(): void {
-    this.unsubscribe ??= this.events.subscribe((event: DaemonEvent) => {
-      if (this.socket.writableLength > MAX_SUBSCRIBER_BACKLOG_BYTES) {
-        log.warn('dropping a subscriber that stopped reading');
-        return this.close();
-      }
-      this.send({ jsonrpc: '2.0', method: EVENT_NOTIFICATION, params: event });
-    });
-  }
-
-  private onIdle(): void {
-    if (this.unsubscribe !== null || this.inFlight > 0) return;
-    this.fail(null, new DaemonError('TIMEOUT', `connection idle for ${this.limits.idleTimeoutMs} ms`, 'reconnect when you have a request'));
-  }
-
-  /**
-   * Writes a message. When the client stops reading and the kernel buffer is full, stop reading its
-   * requests until it drains, so an unread connection cannot grow the daemon's memory without bound.
-   */
-  private send(message: object): void {
-    if (this.closed) return;
-    if (!this.socket.write(JSON.stringify(message) + '\n') && !this.socket.isPaused()) {
-      this.socket.pause();
-      this.socket.once('drain', () => this.socket.resume());
-    }
-  }
-
-  /** Sends a protocol error and disconnects. */
-  fail(id: RequestId, error: unknown): void {
-    if (this.closed) return;
-    this.socket.end(JSON.stringify({ jsonrpc: '2.0', id, error: toRpcError(error) }) + '\n');
-    this.close(false);
-  }
-
-  close(destroy = true): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closing.abort();
-    this.clearFrameTimer();
-    this.unsubscribe?.();
-    this.unsubscribe = null;
-    if (destroy) this.socket.destroy();
-    else setTimeout(() => this.socket.destroy(), 1000).unref();
-    this.onClose();
-  }
-
-  private clearFrameTimer(): void {
-    if (this.frameTimer !== null) clearTimeout(this.frameTimer);
-    this.frameTimer = null;
-  }
+export interface RpcServerOptions {
+  dispatch: Dispatch;
+  events: EventBus;
+  limits: ServerLimits;
+  peers: PeerVerifier;
+  /** A request came from a connection whose process exited or exec'd another program (audit it). */
+  onPeerChanged?: (identity: VerifiedIdentity | null, method: string) => void;
+  /** The only user whose processes may connect (the daemon's own). */
+  ownUid?: number;
 }
 
 export class RpcServer {
   private readonly server: Server;
   private readonly connections = new Set<Connection>();
+  /** Every accepted socket until it closes: served, being refused, or lingering after an error frame. */
+  private readonly sockets = new Set<Socket>();
+  private readonly admission: ConnectionLimits;
+  private closing = false;
 
-  /** `ownUid`: the only user whose processes may connect (the daemon's own). */
-  constructor(dispatch: Dispatch, events: EventBus, limits: ServerLimits, ownUid = process.getuid?.() ?? -1) {
-    this.server = createServer((socket) => {
-      const refuse = (error: DaemonError) => {
-        socket.on('error', () => socket.destroy());
-        socket.end(JSON.stringify({ jsonrpc: '2.0', id: null, error: toRpcError(error) }) + '\n');
-      };
-      if (this.connections.size >= limits.maxConnections) {
-        return refuse(new DaemonError('TOO_MANY_CONNECTIONS', `the daemon is serving its maximum of ${limits.maxConnections} connections`, 'retry shortly'));
-      }
-      const peer = peerCredentialsOf(socket);
-      if (peer !== null && peer.uid !== ownUid) {
-        log.warn('refused a connection from another user', { uid: peer.uid, pid: peer.pid });
-        return refuse(new DaemonError('DENIED', `connections from other users are refused (uid ${peer.uid})`, 'run the secrets CLI as the user who runs the daemon'));
-      }
-      const connection: Connection = new Connection(socket, dispatch, events, limits, peer, () => this.connections.delete(connection));
-      this.connections.add(connection);
-    });
+  constructor(private readonly options: RpcServerOptions) {
+    this.admission = new ConnectionLimits(options.limits);
+    this.server = createServer((socket) => this.accept(socket));
   }
 
   get connectionCount(): number {
     return this.connections.size;
+  }
+
+  private accept(socket: Socket): void {
+    this.sockets.add(socket);
+    socket.once('close', () => this.sockets.delete(socket));
+    if (this.closing) return void socket.destroy();
+    const { peers, limits, ownUid = process.getuid?.() ?? -1 } = this.options;
+    let slot: Slot | null = null;
+    try {
+      const credentials = peers.credentialsOf(socket);
+      if (credentials !== null && credentials.uid !== ownUid) {
+        log.warn('refused a connection from another user', { uid: credentials.uid, pid: credentials.pid });
+        throw new DaemonError('DENIED', `connections from other users are refused (uid ${credentials.uid})`, 'run the secrets CLI as the user who runs the daemon');
+      }
+      slot = this.admission.admit(credentials !== null && credentials.pid > 0 ? credentials.pid : null);
+      const peer = peers.identify(credentials);
+      const taken = slot;
+      const connection: Connection = new Connection({
+        socket,
+        dispatch: this.options.dispatch,
+        events: this.options.events,
+        limits,
+        peer,
+        pool: taken.pool,
+        onPeerChanged: this.options.onPeerChanged ?? (() => {}),
+        onClose: () => {
+          this.connections.delete(connection);
+          this.admission.release(taken);
+        },
+      });
+      this.connections.add(connection);
+    } catch (error) {
+      if (slot !== null) this.admission.release(slot);
+      this.refuse(socket, error);
+    }
+  }
+
+  /** Says why, half-closes, and destroys the socket after a grace whether or not the client reads. */
+  private refuse(socket: Socket, error: unknown): void {
+    socket.on('error', () => socket.destroy());
+    socket.end(errorLine(null, error));
+    setTimeout(() => socket.destroy(), CLOSE_GRACE_MS).unref();
   }
 
   listen(path: string): Promise<void> {
@@ -243,8 +103,12 @@ export class RpcServer {
     });
   }
 
+  /** Stops accepting and closes every socket it accepted (served, held back, or being refused). */
   close(): Promise<void> {
+    this.closing = true;
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const connection of this.connections) connection.close();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    for (const socket of this.sockets) socket.destroy();
+    return closed;
   }
 }

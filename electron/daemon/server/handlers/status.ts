@@ -20,6 +20,9 @@ export function statusHandlers(core: Core): HandlerGroup<'health' | 'status' | '
       }
       const { locked_until } = core.adminGate.state();
       if (locked_until !== null) warnings.push(`too many wrong admin proofs: admin actions are refused until ${new Date(locked_until).toISOString()}`);
+      if (core.options.allowUnverifiedCallers) {
+        warnings.push('started with --allow-unverified-callers: a caller whose process cannot be verified is served, so an agent may pass as another program; restart without it once the peer-credentials addon loads');
+      }
       if (core.config.file.approvals.policy === 'preapproved') {
         warnings.push(`approval policy "preapproved": ${core.config.file.approvals.preapproved.length} client(s) from config.json lease without asking`);
       }
