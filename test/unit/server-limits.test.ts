@@ -94,3 +94,20 @@ test('unverified callers (no pid) are only held to the totals', () => {
   for (let i = 0; i < 3; i++) assert.equal(admission.admit(null).pool, 'reserved');
   assert.throws(() => admission.admit(null), refusedWith(/serving its maximum/));
 });
+
+test('config.json: the server limits have defaults, and a bad one is an error naming the field', async () => {
+  const { parseConfig } = await import('../../electron/daemon/config.js');
+  const { server } = parseConfig({});
+  assert.deepEqual(
+    { ...server },
+    { maxConnections: 1024, maxConnectionsPerProcess: 64, maxRequestsInFlight: 32, reservedConnections: 32, reservedConnectionsPerProcess: 2, maxFrameBytes: 1024 * 1024, idleTimeoutMs: 60_000, reservedIdleTimeoutMs: 5000, frameTimeoutMs: 10_000 },
+  );
+  for (const [bad, field] of [
+    [{ max_requests_in_flight: 0 }, 'server.max_requests_in_flight'],
+    [{ max_connections_per_process: 1.5 }, 'server.max_connections_per_process'],
+    [{ reserved_connections: -1 }, 'server.reserved_connections'],
+    [{ reserved_idle_timeout: 'soon' }, 'server.reserved_idle_timeout'],
+  ] as const) {
+    assert.throws(() => parseConfig({ server: bad }), (e: unknown) => e instanceof DaemonError && e.code === 'INVALID_CONFIG' && e.message.includes(field), JSON.stringify(bad));
+  }
+});
