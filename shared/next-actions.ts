@@ -70,6 +70,7 @@ export function nextActionsOnSuccess(command: string, data: Data): NextAction[] 
       return [act('secrets clients', 'list approved clients'), act('secrets requests', 'see what else is pending')];
     case 'clients':
     case 'clients forget':
+    case 'clients revoke':
       return [act('secrets clients forget CLIENT_ID', 'revoke every grant of a client', true), act('secrets requests', 'pending approval requests')];
     default:
       return [act('secrets status', 'daemon state and counts'), act('secrets list', 'list secrets'), act('secrets leases', 'list active leases')];

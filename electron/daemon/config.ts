@@ -111,17 +111,20 @@ export interface Config {
   rotationTimeoutMs: number;
   denyCooldownMs: number;
   killswitchGraceMs: number;
-  server: {
-    maxConnections: number;
-    maxConnectionsPerProcess: number;
-    maxRequestsInFlight: number;
-    reservedConnections: number;
-    reservedConnectionsPerProcess: number;
-    maxFrameBytes: number;
-    idleTimeoutMs: number;
-    reservedIdleTimeoutMs: number;
-    frameTimeoutMs: number;
-  };
+  server: ServerLimits;
+}
+
+/** The socket server's limits (config.json `server`), durations in milliseconds. */
+export interface ServerLimits {
+  maxConnections: number;
+  maxConnectionsPerProcess: number;
+  maxRequestsInFlight: number;
+  reservedConnections: number;
+  reservedConnectionsPerProcess: number;
+  maxFrameBytes: number;
+  idleTimeoutMs: number;
+  reservedIdleTimeoutMs: number;
+  frameTimeoutMs: number;
 }
 
 const ms = (text: string) => tryParseDuration(text)!;

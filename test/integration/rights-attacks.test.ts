@@ -86,6 +86,15 @@ describe('rights against a raw-socket agent', () => {
     assert.equal(forgot.code, 0, forgot.stderr);
     assert.equal(forgot.json.data.revoked_leases, 1);
     assert.equal((await store.cli(['renew', capped.lease_id])).code, 6, 'its lease is revoked');
+
+    assert.equal((await store.admin(['clients', 'allow', 'single'])).code, 0);
+    const single = (await store.cli(['lease', 'token', '--json', '--client-id', 'single'])).json.data;
+    const grant = (await store.cli(['clients', '--json'])).json.data.grants.find((g: { client_id: string; active: boolean }) => g.client_id === 'single' && g.active);
+    assert.equal((await store.cli(['clients', 'revoke', grant.grant_id])).code, 4, 'revoking a grant is the owner\'s');
+    const revoked = await store.admin(['clients', 'revoke', grant.grant_id]);
+    assert.equal(revoked.code, 0, revoked.stderr);
+    assert.equal(revoked.json.data.revoked_leases, 1);
+    assert.equal((await store.cli(['renew', single.lease_id])).code, 6, 'the lease only that grant covered is revoked');
   });
 
   test('audit entries of state changes name the verified caller', async () => {

@@ -69,8 +69,8 @@ export const deny: Command = {
 
 export const clients: Command = {
   name: 'clients',
-  usage: 'clients | clients allow ID [--launcher L] [--secrets a,b] [--for DUR] [--max-ttl DUR] | clients forget ID',
-  summary: 'approved clients and their grants; allow or forget one (admin)',
+  usage: 'clients | clients allow ID [--launcher L] [--secrets a,b] [--for DUR] [--max-ttl DUR] | clients forget ID | clients revoke GRANT_ID',
+  summary: 'approved clients and their grants; allow, forget a client or revoke one grant, with their leases (admin)',
   args: [0, 2],
   options: { launcher: { type: 'string' }, secrets: { type: 'string' }, for: { type: 'string' }, 'max-ttl': { type: 'string' }, ...PASSPHRASE_OPTION },
   async run(ctx) {
@@ -79,12 +79,16 @@ export const clients: Command = {
       const result = await ctx.call('clients.list', {});
       return printSuccess(ctx.mode, 'clients', result, () => grantRows(result.grants));
     }
-    if ((sub !== 'allow' && sub !== 'forget') || clientId === undefined) {
+    if ((sub !== 'allow' && sub !== 'forget' && sub !== 'revoke') || clientId === undefined) {
       throw new DaemonError('USAGE', `unknown clients subcommand "${String(sub).slice(0, 20)}"${clientId === undefined ? ' or missing client id' : ''}`, `usage: secrets ${clients.usage}`);
     }
     if (sub === 'forget') {
       const result = await ctx.adminCall('clients.forget', { client_id: clientId });
-      return printSuccess(ctx.mode, 'clients forget', result, () => `forgot ${result.client_id}: ${result.revoked_grants} grant(s) revoked`);
+      return printSuccess(ctx.mode, 'clients forget', result, () => `forgot ${result.client_id}: ${result.revoked_grants} grant(s) and ${result.revoked_leases} lease(s) revoked`);
+    }
+    if (sub === 'revoke') {
+      const result = await ctx.adminCall('clients.revoke', { grant_id: clientId });
+      return printSuccess(ctx.mode, 'clients revoke', result, () => `revoked grant ${result.grant.grant_id} of ${result.grant.client_id} and ${result.revoked_leases} lease(s) only it covered`);
     }
     const secrets = ctx.values.secrets as string | undefined;
     const result = await ctx.adminCall('clients.allow', {

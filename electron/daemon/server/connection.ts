@@ -12,6 +12,7 @@ import type { RpcRequest } from '../../../shared/jsonrpc.js';
 import type { Caller } from '../callers/caller.js';
 import type { AcceptedPeer, VerifiedIdentity } from '../callers/peer-identity.js';
 import type { EventBus } from '../events.js';
+import type { ServerLimits } from '../config.js';
 import { createLogger } from '../logger.js';
 import type { Dispatch } from './dispatch.js';
 import { EMERGENCY_METHODS, type Pool, reservedOnly } from './connection-limits.js';
@@ -20,17 +21,7 @@ import { type RequestId, errorLine, isValidId, parseRequest } from './rpc-messag
 
 const log = createLogger('rpc');
 
-export interface ServerLimits {
-  maxConnections: number;
-  maxConnectionsPerProcess: number;
-  maxRequestsInFlight: number;
-  reservedConnections: number;
-  reservedConnectionsPerProcess: number;
-  maxFrameBytes: number;
-  idleTimeoutMs: number;
-  reservedIdleTimeoutMs: number;
-  frameTimeoutMs: number;
-}
+export type { ServerLimits } from '../config.js';
 
 /** Unsent output beyond which no further request of the connection is taken up until it drains. */
 export const OUTPUT_HIGH_WATER_BYTES = 1024 * 1024;
