@@ -4,13 +4,12 @@
  * person's leases and values must come out intact.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { promisify } from 'node:util';
 import { REPO, type TestStore, startedStore } from '../helpers/store.js';
 
-const run = promisify(execFile);
 const ATTACKER = join(REPO, 'test', 'fixtures', 'raw-rpc.mjs');
 
 interface Answer {
@@ -20,7 +19,11 @@ interface Answer {
 
 /** Runs the calls from the attacker's own process (its own launcher), in order on one connection. */
 async function asAttacker(store: TestStore, calls: [string, object][]): Promise<Answer[]> {
-  const { stdout } = await run(process.execPath, [ATTACKER, store.socket, JSON.stringify(calls)], { env: { PATH: process.env.PATH ?? '' } });
+  // Detached: it leads its own process group, as a supervised command would.
+  const child = spawn(process.execPath, [ATTACKER, store.socket, JSON.stringify(calls)], { env: { PATH: process.env.PATH ?? '' }, detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  await once(child, 'close');
   return JSON.parse(stdout) as Answer[];
 }
 
@@ -45,11 +48,14 @@ describe('rights against a raw-socket agent', () => {
       ['lease.revoke', { all: true }],
       ['lease.revoke', { client_id: 'honest' }],
       ['lease.revoke', { secret_name: 'token' }],
+      // Tie its own group to the honest lease, hoping the lease's end kills something of the person's.
+      ['exec.register', { pid: '$pid', pgid: '$pid', lease_ids: [lease.lease_id] }],
     ]);
     assert.deepEqual(answers[0]!.result, { leases: [] }, 'its own leases only: none');
     assert.equal(codeOf(answers[1]!), 'DENIED');
     assert.equal(codeOf(answers[2]!), 'DENIED');
-    for (const answer of answers.slice(3)) assert.deepEqual(answer.result, { revoked: [] });
+    for (const answer of answers.slice(3, 6)) assert.deepEqual(answer.result, { revoked: [] });
+    assert.equal(codeOf(answers[6]!), 'DENIED', "a group is registered only against the caller's own leases");
     const mine = (await store.cli(['leases', '--json'])).json.data.leases;
     assert.deepEqual(mine.map((l: { lease_id: string; expires_at: string }) => [l.lease_id, l.expires_at]), [[lease.lease_id, lease.expires_at]], 'the lease is active and unchanged');
   });

@@ -64,24 +64,33 @@ test('a lease that expires takes its process group with it', async () => {
  */
 const ATTACKER = `
 import { createConnection } from 'node:net';
-const [socketPath, group, leaseId] = process.argv.slice(2);
-const attempts = [
+const [socketPath, group] = process.argv.slice(2);
+const socket = createConnection(socketPath);
+let buffer = '';
+let leaseId = null;
+const replies = [];
+const attempts = () => [
   { pid: process.pid, pgid: Number(group), lease_ids: [leaseId] },
   { pid: process.pid, pgid: process.pid, lease_ids: [leaseId] },
   { pid: Number(group), pgid: Number(group), lease_ids: [leaseId] },
 ];
-const socket = createConnection(socketPath);
-let buffer = '';
-const replies = [];
-socket.on('connect', () => attempts.forEach((params, id) => socket.write(JSON.stringify({ jsonrpc: '2.0', id, method: 'exec.register', params }) + '\\n')));
+// First a lease of its own (so it is the holder), then every registration route with it.
+socket.on('connect', () => socket.write(JSON.stringify({ jsonrpc: '2.0', id: 'lease', method: 'lease.grant', params: { secret_name: 'held', client_id: 'attacker' } }) + '\\n'));
 socket.on('data', (chunk) => {
   buffer += chunk;
   for (let nl = buffer.indexOf('\\n'); nl !== -1; nl = buffer.indexOf('\\n')) {
-    replies.push(JSON.parse(buffer.slice(0, nl)));
+    const message = JSON.parse(buffer.slice(0, nl));
     buffer = buffer.slice(nl + 1);
+    if (message.id === undefined) continue;
+    if (message.id === 'lease') {
+      leaseId = message.result.lease_id;
+      attempts().forEach((params, id) => socket.write(JSON.stringify({ jsonrpc: '2.0', id, method: 'exec.register', params }) + '\\n'));
+      continue;
+    }
+    replies.push(message);
   }
-  if (replies.length === attempts.length) {
-    process.stdout.write(JSON.stringify(replies) + '\\n');
+  if (replies.length === 3) {
+    process.stdout.write(JSON.stringify({ leaseId, replies }) + '\\n');
     socket.end();
   }
 });
@@ -95,19 +104,18 @@ test('exec.register from a process that does not lead its group cannot make the 
     assert.ok(await waitUntil(() => children.every((c) => !alive(c.pid!)), 10_000));
     const script = join(dir, 'attacker.mjs');
     writeFileSync(script, ATTACKER);
-    const leaseId = (await store.cli(['lease', 'held', '--json', '--client-id', 'attacker'])).json.data.lease_id as string;
     // The group: a shell leading it, a bystander sleeping in it, and the attacker as the shell's child.
-    const group = spawn('sh', ['-c', `sleep 300 & "${process.execPath}" "${script}" "${store.socket}" $$ ${leaseId}; wait`], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
+    const group = spawn('sh', ['-c', `sleep 300 & "${process.execPath}" "${script}" "${store.socket}" $$; wait`], { detached: true, stdio: ['ignore', 'pipe', 'inherit'] });
     children.push(group);
     let out = '';
     group.stdout!.on('data', (c: Buffer) => (out += c));
     assert.ok(await waitUntil(() => out.includes('\n'), 10_000), 'the attacker reported');
-    const replies = JSON.parse(out) as { id: number; error?: { data: { code: string; message: string } } }[];
+    const { leaseId, replies } = JSON.parse(out) as { leaseId: string; replies: { id: number; error?: { data: { code: string; message: string } } }[] };
     const codes = replies.sort((a, b) => a.id - b.id).map((r) => r.error?.data.code ?? 'registered');
     assert.deepEqual(codes, ['INVALID_PARAMS', 'INVALID_PARAMS', 'DENIED']);
     assert.match(replies[0]!.error!.data.message, /only a process group leader/);
 
-    assert.equal((await store.cli(['revoke', leaseId])).code, 0);
+    assert.equal((await store.cli(['revoke', leaseId, '--owner', '--passphrase-file', store.passphraseFile])).code, 0);
     const engaged = await store.cli(['killswitch', '--reason', 'register attack']);
     assert.equal(engaged.json.data.terminated_process_groups, 0, 'nothing of the attacker was registered');
     assert.equal(alive(group.pid!), true, "the bystander's group is still running");

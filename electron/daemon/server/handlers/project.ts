@@ -3,6 +3,7 @@ import type { Core } from '../../core.js';
 import { checkEnvTarget } from '../../processes/env-target.js';
 import { envFileText, writeEnvFile } from '../../processes/env-writer.js';
 import { grantAll } from './leases.js';
+import { holderScope } from '../rights.js';
 import type { HandlerGroup } from './types.js';
 
 export function projectHandlers(core: Core): HandlerGroup<'env.write' | 'env.cleanup' | 'exec.register'> {
@@ -31,6 +32,8 @@ export function projectHandlers(core: Core): HandlerGroup<'env.write' | 'env.cle
     },
     'exec.register': (p, caller) => {
       core.killswitch.assertDisengaged();
+      // Only the holder ties a group to leases: nobody makes another program's lease kill its group.
+      for (const lease_id of p.lease_ids) core.leases.held(lease_id, holderScope(caller));
       core.supervised.register(p, caller.identity?.()?.pid ?? null);
       return { registered: true as const };
     },
