@@ -1,7 +1,9 @@
 /**
  * Micro-benchmark: what the per-request "same process?" check costs (ProcessWatch.unchanged(): one
- * pread of /proc/<pid>/stat through a descriptor held per connection), next to the alternatives it
- * was chosen over. Run: node --import tsx bench/peer-recheck.ts
+ * pread of /proc/<pid>/cmdline through a descriptor held per connection), next to the alternatives it
+ * was chosen over. The watched process is busy on another core, as an agent sending requests is: an
+ * idle one hides what reading its `stat` costs (the kernel then gathers CPU times under that core's
+ * run-queue lock). Run: node --import tsx bench/peer-recheck.ts
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, readSync, readlinkSync } from 'node:fs';
@@ -21,13 +23,16 @@ function measure(name: string, body: () => unknown): void {
   console.log(`${name.padEnd(52)} median ${samples[2]!.toFixed(2)} µs  (min ${samples[0]!.toFixed(2)})`);
 }
 
-const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+const child = spawn(process.execPath, ['-e', "const { Worker } = require('node:worker_threads'); new Worker('for (;;) {}', { eval: true }); for (;;) {}"], { stdio: 'ignore' });
 await new Promise((r) => setTimeout(r, 100));
 const pid = child.pid!;
 const watch = ProcessWatch.open(pid)!;
 const buffer = Buffer.alloc(2048);
 try {
-  measure('ProcessWatch.unchanged() (held fd, pread, compare)', () => watch.unchanged());
+  measure('ProcessWatch.unchanged() (held cmdline fd, pread, compare)', () => watch.unchanged());
+  const statFd = openSync(`/proc/${pid}/stat`, 'r');
+  measure('held /proc/<pid>/stat fd, pread', () => readSync(statFd, buffer, 0, buffer.length, 0));
+  closeSync(statFd);
   measure('open + read + close /proc/<pid>/stat', () => {
     const fd = openSync(`/proc/${pid}/stat`, 'r');
     readSync(fd, buffer, 0, buffer.length, 0);
