@@ -1,0 +1,52 @@
+/**
+ * The UI service: what the tray app's windows may ask of the daemon (DESIGN.md §2 "The UI service").
+ * One typed object, implemented in Electron main over the in-process daemon
+ * (electron/main/ui-service.ts); the preload exposes exactly these methods, one IPC channel each, and
+ * the browser tests bind the same object to the page. Each method is a protocol method, so its params
+ * and result types come from shared/protocol.ts; the window acts as the person (admin), which is why
+ * only the app's own page may call it.
+ */
+import type { DaemonEvent, MethodName, ParamsOf, ResultOf } from './protocol.js';
+
+export const UI_METHODS = [
+  'status',
+  'secrets.list',
+  'secrets.add',
+  'secrets.set',
+  'secrets.remove',
+  'secrets.rotate',
+  'lease.list',
+  'lease.revoke',
+  'requests.list',
+  'requests.approve',
+  'requests.deny',
+  'clients.list',
+  'clients.allow',
+  'clients.forget',
+  'clients.revoke',
+  'audit.query',
+  'audit.verify',
+  'killswitch.engage',
+  'killswitch.disengage',
+] as const satisfies readonly MethodName[];
+
+export type UiMethod = (typeof UI_METHODS)[number];
+
+export type UiCalls = { [M in UiMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
+
+export interface UiService extends UiCalls {
+  /** Daemon events as they happen (never polled); returns the unsubscribe function. */
+  onEvent(listener: (event: DaemonEvent) => void): () => void;
+}
+
+/** The IPC channel of a UI method (`ui:lease.list`): one per method, never a generic invoke. */
+export function uiChannel(method: UiMethod): string {
+  return `ui:${method}`;
+}
+
+/** The channel daemon events reach the window on. */
+export const UI_EVENT_CHANNEL = 'ui:event';
+
+export function isUiMethod(name: string): name is UiMethod {
+  return (UI_METHODS as readonly string[]).includes(name);
+}
