@@ -27,4 +27,7 @@ await Promise.all([
     // runtime dependencies, loaded through this require.
     banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   }),
+  // The window's preload: a sandboxed preload can require nothing but `electron`, so it is one CommonJS
+  // file with shared/ inlined.
+  build({ ...common, format: 'cjs', entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
 ]);
