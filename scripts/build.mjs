@@ -1,6 +1,8 @@
 // Bundles the CLI and the daemon with esbuild: one file each, so a cold `secrets lease` loads one
 // small module and never TypeScript, SQLite or age.
 import { build } from 'esbuild';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 
 const common = {
   bundle: true,
@@ -30,4 +32,11 @@ await Promise.all([
   // The window's preload: a sandboxed preload can require nothing but `electron`, so it is one CommonJS
   // file with shared/ inlined.
   build({ ...common, format: 'cjs', entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
+  // The tray app's main process: CommonJS as Electron's `main` expects; it loads the daemon bundle
+  // beside it at run time, and Electron itself is never bundled.
+  build({ ...common, format: 'cjs', entryPoints: { 'main/main': 'electron/main/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
 ]);
+
+// Until the React window exists (its own build), the app loads these static pages.
+mkdirSync('dist/renderer', { recursive: true });
+for (const page of ['index.html', 'approval.html']) copyFileSync(join('renderer', 'placeholder', page), join('dist', 'renderer', page));

@@ -1,0 +1,126 @@
+/**
+ * The built tray app (dist/main/main.cjs) under plain Node, with a recording double of the slice of
+ * Electron it uses (test/fixtures/fake-electron): the real daemon starts in its process, the real CLI
+ * talks to it, and the test plays the person through the app's own IPC handlers and tray menu.
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, test } from 'node:test';
+import { PASSPHRASE, REPO, TestStore } from '../helpers/store.js';
+
+const FAKE_ELECTRON = join(REPO, 'test', 'fixtures', 'fake-electron', 'register.cjs');
+const MAIN = join(REPO, 'dist', 'main', 'main.cjs');
+const APPROVAL_PAGE = pathToFileURL(join(REPO, 'dist', 'renderer', 'approval.html')).href;
+
+interface AppState {
+  tray: { image: string; tooltip: string; menu: { id?: string; label?: string; enabled?: boolean; type?: string }[] } | null;
+  windows: { options: any; loads: { file: string; hash: string | null }[]; shown: string | null; destroyed: boolean; lockedDown: boolean }[];
+  channels: string[];
+  shortcuts: string[];
+  notifications: string[];
+  errors: string[];
+  cspInstalled: boolean;
+}
+
+/** The app process and its control channel (the fake Electron answers over Node's IPC). */
+class RunningApp {
+  private nextId = 1;
+  private readonly waiting = new Map<number, (reply: any) => void>();
+  stderr = '';
+
+  constructor(readonly child: ChildProcess) {
+    child.on('message', (reply: any) => this.waiting.get(reply.id)?.(reply));
+    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+  }
+
+  private ask(message: object): Promise<any> {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      this.waiting.set(id, resolve);
+      this.child.send({ id, ...message });
+    });
+  }
+
+  state = async (): Promise<AppState> => (await this.ask({ cmd: 'state' })).state;
+  click = (item: string) => this.ask({ cmd: 'click', item });
+  invoke = (channel: string, params: unknown, senderUrl = APPROVAL_PAGE) => this.ask({ cmd: 'invoke', channel, params, senderUrl });
+
+  async until(check: (state: AppState) => boolean, what: string, timeoutMs = 15_000): Promise<AppState> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const state = await this.state();
+      if (check(state)) return state;
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(state).slice(0, 2000)}\n${this.stderr}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
+describe('the tray app, wired', () => {
+  let store: TestStore;
+  let app: RunningApp;
+
+  before(async () => {
+    store = new TestStore({ autoApprove: false });
+    await store.init();
+    // The passphrase as the app keeps it: sealed by the (fake) OS keychain.
+    writeFileSync(join(store.home, 'passphrase.safe'), 'fake-keychain:' + Buffer.from(PASSPHRASE).toString('base64'), { mode: 0o600 });
+    const child = spawn(process.execPath, ['--require', FAKE_ELECTRON, MAIN], {
+      env: { PATH: process.env.PATH ?? '', ...store.env },
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    });
+    app = new RunningApp(child);
+  });
+  after(async () => {
+    app.child.kill('SIGKILL');
+    await store.cleanup();
+  });
+
+  test('ready: the daemon serves in the app, the tray shows idle, every UI method has its channel', async () => {
+    const state = await app.until((s) => s.tray !== null, 'the tray');
+    assert.match(state.tray!.image, /tray-idle/);
+    assert.deepEqual(state.errors, []);
+    assert.ok(state.channels.includes('ui:requests.approve') && state.channels.includes('ui:killswitch.engage'));
+    assert.ok(state.shortcuts.length === 1, 'the killswitch shortcut is registered');
+    const status = await store.cli(['status', '--json']);
+    assert.equal(status.code, 0, status.stderr);
+    assert.equal(status.json.data.pid, app.child.pid, "the daemon answering the CLI runs in the app's process");
+  });
+
+  test('a lease from a new client opens the approval window; allowing it through the IPC handler gives the CLI its value', async () => {
+    assert.equal((await store.admin(['add', 'token'], { input: 'the-value' })).code, 0);
+    const lease = store.cli(['lease', 'token', '--client-id', 'newcomer'], { timeoutMs: 30_000 });
+    const state = await app.until((s) => s.windows.some((w) => w.loads.some((l) => l.file.endsWith('approval.html'))), 'the approval window');
+    const window = state.windows.find((w) => w.loads.some((l) => l.file.endsWith('approval.html')))!;
+    const requestId = window.loads.at(-1)!.hash!;
+    assert.match(requestId, /^R-/);
+    assert.equal(window.shown, 'inactive', 'shown without taking focus');
+    assert.equal(window.options.alwaysOnTop, true);
+    assert.equal(window.options.webPreferences.contextIsolation, true);
+    assert.equal(window.options.webPreferences.sandbox, true);
+    assert.equal(window.options.webPreferences.nodeIntegration, false);
+    assert.equal(window.lockedDown, true, 'navigation and window.open are locked down');
+    assert.match((await app.state()).tray!.image, /tray-pending/);
+
+    const refused = await app.invoke('ui:requests.approve', { request_id: requestId, for: '1h' }, 'https://evil.example/');
+    assert.match(refused.error, /refused/, 'a page that is not the app cannot approve');
+
+    const allowed = await app.invoke('ui:requests.approve', { request_id: requestId, for: '1h' });
+    assert.equal(allowed.error, undefined, allowed.error);
+    const result = await lease;
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, 'the-value');
+    await app.until((s) => s.windows.every((w) => !w.loads.some((l) => l.file.endsWith('approval.html')) || w.destroyed), 'the approval window to close');
+  });
+
+  test("the tray menu's killswitch locks the daemon: the next CLI lease exits 5", async () => {
+    await app.click('killswitch');
+    await app.until((s) => /tray-locked/.test(s.tray?.image ?? ''), 'the locked tray icon');
+    const lease = await store.cli(['lease', 'token', '--client-id', 'newcomer']);
+    assert.equal(lease.code, 5, lease.stderr);
+    assert.ok((await app.state()).notifications.includes('Killswitch engaged'));
+  });
+});
