@@ -29,7 +29,7 @@ export const DAEMON_FOLDERS = {
   base: [],
   store: ['base'],
   callers: ['base'],
-  auth: ['base', 'store'],
+  auth: ['base', 'store', 'audit', 'callers'],
   audit: ['base', 'store'],
   imports: ['base', 'store'],
   secrets: ['base', 'store', 'audit'],

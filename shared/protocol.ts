@@ -92,6 +92,18 @@ export const ApprovalRequest = z.object({
   expires_at: isoTime,
 });
 
+/** An admin command from a terminal, waiting for the person to confirm it in the tray app's window. */
+export const AdminConfirmation = z.object({
+  confirmation_id: z.string(),
+  method: z.string(),
+  /** What will run, exactly: the method and its params, with secret values left out. */
+  command: z.string(),
+  /** Verified by the daemon (kernel and /proc): who typed it, as far as it can tell. */
+  caller: VerifiedCaller.nullable(),
+  created_at: isoTime,
+  expires_at: isoTime,
+});
+
 export const ClientGrant = z.object({
   grant_id: z.string(),
   client_id: z.string(),
@@ -353,6 +365,14 @@ export const METHODS = {
     'revoke one grant and the leases only it covered',
   ),
 
+  'confirmations.list': method('anyone', empty, z.object({ confirmations: z.array(AdminConfirmation) }), 'terminal admin commands waiting for the person in the app'),
+  'confirmations.decide': method(
+    'admin',
+    z.object({ confirmation_id: z.string().max(100).regex(/^C-[a-z0-9]{4,40}$/, 'confirmation ids look like C-xxxxxxxx'), allow: z.boolean() }).strict(),
+    z.object({ confirmation: AdminConfirmation, allowed: z.boolean() }),
+    'the person allows or refuses a terminal admin command (the app window)',
+  ),
+
   'auth.challenge': method(
     'anyone',
     empty,
@@ -374,6 +394,7 @@ export type AuditEntryT = z.infer<typeof AuditEntry>;
 export type StatusT = z.infer<typeof Status>;
 export type ApprovalRequestT = z.infer<typeof ApprovalRequest>;
 export type ClientGrantT = z.infer<typeof ClientGrant>;
+export type AdminConfirmationT = z.infer<typeof AdminConfirmation>;
 export type VerifiedCallerT = z.infer<typeof VerifiedCaller>;
 
 export type { AdminProof } from './admin-proof.js';
@@ -393,6 +414,8 @@ export const EVENT_TYPES = [
   'rotate.failed',
   'killswitch.engaged',
   'killswitch.disengaged',
+  'confirmation.requested',
+  'confirmation.decided',
 ] as const;
 export type EventType = (typeof EVENT_TYPES)[number];
 
@@ -402,4 +425,4 @@ export interface DaemonEvent {
   data: Record<string, unknown>;
 }
 
-export { APPROVAL_PENDING_NOTIFICATION, EVENT_NOTIFICATION } from './notifications.js';
+export { ADMIN_CONFIRMATION_PENDING_NOTIFICATION, APPROVAL_PENDING_NOTIFICATION, EVENT_NOTIFICATION } from './notifications.js';

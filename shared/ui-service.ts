@@ -28,6 +28,8 @@ export const UI_METHODS = [
   'audit.verify',
   'killswitch.engage',
   'killswitch.disengage',
+  'confirmations.list',
+  'confirmations.decide',
 ] as const satisfies readonly MethodName[];
 
 export type UiMethod = (typeof UI_METHODS)[number];

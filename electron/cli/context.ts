@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { DaemonError, isDaemonError } from '../../shared/errors.js';
 import { defaultDataDir, defaultSocketPath } from '../../shared/locations.js';
 import type { MethodName, ParamsOf, ResultOf } from '../../shared/protocol.js';
+import { ADMIN_CONFIRMATION_PENDING_NOTIFICATION } from '../../shared/notifications.js';
 import { proofFloor, provedCall } from './admin-proof.js';
 import { obtainPassphrase } from './inputs.js';
 import type { OutputMode } from './output.js';
@@ -66,7 +67,8 @@ export function createContext(command: string, positionals: string[], values: Va
         return request(method, params, passphrase);
       }
       try {
-        return await request(method, params);
+        // With the tray app running, the daemon asks the person in its window and this waits.
+        return await request(method, params, undefined, tellConfirmationPending);
       } catch (error) {
         if (!isDaemonError(error) || error.code !== 'ADMIN_REQUIRED') throw error;
         const passphrase = await obtainPassphrase(undefined, 'Store passphrase (admin action): ');
@@ -75,6 +77,13 @@ export function createContext(command: string, positionals: string[], values: Va
       }
     },
   };
+}
+
+/** The daemon waits for the person to confirm this command in the app: say so on stderr. */
+function tellConfirmationPending(method: string, params: Record<string, unknown>): void {
+  if (method !== ADMIN_CONFIRMATION_PENDING_NOTIFICATION) return;
+  const { confirmation_id } = params.confirmation as { confirmation_id: string };
+  process.stderr.write(`secrets: waiting for you to confirm this in the Agent Secrets window (${confirmation_id}); it is refused if nobody does\n`);
 }
 
 function ownerOnly(): DaemonError {

@@ -21,6 +21,7 @@ import type { Heartbeat } from './killswitch/heartbeat.js';
 import { Journal } from './audit/journal.js';
 import { Killswitch } from './killswitch/killswitch.js';
 import { LeaseManager } from './leases/leases.js';
+import { AdminConfirmations } from './auth/admin-confirmations.js';
 import { AdminGate } from './auth/admin-gate.js';
 import { FILES } from './store/paths.js';
 import { Rotator } from './rotation/rotation.js';
@@ -35,6 +36,8 @@ export interface CoreOptions {
   identity: UnlockedIdentity;
   /** Checks admin proofs; without one, the store has no passphrase and nothing needs proof. */
   adminGate?: AdminGate;
+  /** The tray app runs this daemon: a terminal's admin command may be confirmed in its window. */
+  confirmAdminInWindow?: boolean;
   clock?: Clock;
   /** Started with --allow-unverified-callers (status warns about it). */
   allowUnverifiedCallers?: boolean;
@@ -61,6 +64,7 @@ export class Core {
   private readonly cipher: ValueCipher;
   readonly checkpointer: Checkpointer;
   readonly adminGate: AdminGate;
+  readonly adminConfirmations: AdminConfirmations;
 
   constructor(readonly options: CoreOptions) {
     this.clock = options.clock ?? systemClock;
@@ -104,6 +108,7 @@ export class Core {
       { leases: this.leases, approvals: this.approvals, supervised: this.supervised, envFiles: this.envFiles, cipher: this.cipher, rotator: this.rotator },
       this.clock,
     );
+    this.adminConfirmations = new AdminConfirmations(options.confirmAdminInWindow === true, this.journal, this.clock, options.config.approvalTimeoutMs);
     this.heartbeat = createDeadManSwitch(this);
   }
 
@@ -124,6 +129,7 @@ export class Core {
   async close(): Promise<void> {
     this.heartbeat?.stop();
     this.approvals.close();
+    this.adminConfirmations.close();
     this.leases.stop();
     this.cipher.clear();
     await this.checkpointer.stop();

@@ -37,6 +37,8 @@ export interface DaemonOptions {
   allowUnverifiedCallers?: boolean;
   /** Loads the peer-credentials addon; tests inject a failing one to show the daemon fails closed. */
   loadPeerCredentials?: PeerCredLoader;
+  /** Set by the tray app: a terminal's admin command without proof is confirmed in its window. */
+  confirmAdminInWindow?: boolean;
 }
 
 export interface RunningDaemon {
@@ -71,7 +73,7 @@ async function startLocked(options: DaemonOptions, peers: PeerVerifier, lock: Da
   const adminGate = new AdminGate({ passphrase: identity.protection === 'passphrase' ? options.passphrase! : null, logN: identity.workFactor ?? DEFAULT_ADMIN_LOG_N, now: () => clock.now() });
   await claimSocketPath(options.socketPath);
 
-  const core = new Core({ dataDir: options.dataDir, socketPath: options.socketPath, config, identity, adminGate, clock, allowUnverifiedCallers: peers.allowUnverified });
+  const core = new Core({ dataDir: options.dataDir, socketPath: options.socketPath, config, identity, adminGate, clock, allowUnverifiedCallers: peers.allowUnverified, confirmAdminInWindow: options.confirmAdminInWindow });
   const closedAtStart = core.leases.start();
   core.journal.run((tx) => tx.audit({ action: 'daemon.started', detail: { version: VERSION, pid: process.pid, closed_expired_leases: closedAtStart } }));
   for (const grant of core.grants.list().filter((g) => g.active && g.source !== 'approval')) {

@@ -20,21 +20,12 @@
  */
 import { z } from 'zod';
 import { missingCase } from '../../shared/errors.js';
-import { type ApprovalRequestT, type ParamsOf, VerifiedCaller } from '../../shared/protocol.js';
+import type { AdminConfirmationT, ApprovalRequestT, ParamsOf } from '../../shared/protocol.js';
 import type { Clock } from '../daemon/clock.js';
 import { MAX_TIMER_DELAY_MS } from '../daemon/clock.js';
 
-/** A terminal's admin command waiting for a person to confirm it in the app (moves to shared/protocol.ts). */
-export const AdminConfirmation = z.object({
-  confirmation_id: z.string().min(1).max(100),
-  method: z.string(),
-  /** As typed, for the person to recognise: `secrets rm github_token`. */
-  command: z.string(),
-  caller: VerifiedCaller.nullable(),
-  created_at: z.string(),
-  expires_at: z.string(),
-});
-export type AdminConfirmationT = z.infer<typeof AdminConfirmation>;
+/** A terminal's admin command waiting for a person to confirm it in the app (shared/protocol.ts). */
+export { AdminConfirmation, type AdminConfirmationT } from '../../shared/protocol.js';
 
 /** How long a grant given from the prompt lasts; "forever" is until revoked. */
 export const GRANT_DURATIONS = ['10m', '1h', '8h', 'forever'] as const;

@@ -5,10 +5,10 @@
  * adapter file (electron-adapter.ts) implements and the wiring test replaces with a recording double.
  */
 import { isDaemonError } from '../../shared/errors.js';
-import type { ApprovalRequestT, DaemonEvent, StatusT } from '../../shared/protocol.js';
+import type { AdminConfirmationT, ApprovalRequestT, DaemonEvent, StatusT } from '../../shared/protocol.js';
 import { UI_EVENT_CHANNEL, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
 import type { Clock } from '../daemon/clock.js';
-import { ApprovalQueue, promptId } from './approval-queue.js';
+import { ApprovalQueue, approveParams, promptId } from './approval-queue.js';
 import type { TrayView } from './tray-model.js';
 import { type Sealer, loadSavedPassphrase } from './passphrase-keeper.js';
 import { type DaemonHandle, callUi, createUiService } from './ui-service.js';
@@ -38,7 +38,7 @@ export interface AppShell {
 /** What the composition needs from electron/daemon (loaded on demand, like the CLI's `serve`). */
 export interface DaemonModule {
   detectProtection(dataDir: string): 'passphrase' | 'insecure-keyfile' | null;
-  startDaemon(options: { dataDir: string; socketPath: string; passphrase?: string }): Promise<DaemonHandle & { stop(reason: string): Promise<void> }>;
+  startDaemon(options: { dataDir: string; socketPath: string; passphrase?: string; confirmAdminInWindow?: boolean }): Promise<DaemonHandle & { stop(reason: string): Promise<void> }>;
 }
 
 export const KILLSWITCH_SHORTCUT = { darwin: 'Command+Alt+Shift+K', other: 'Control+Alt+Shift+K' } as const;
@@ -60,16 +60,20 @@ export interface TrayAppParts {
  */
 export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, parts: TrayAppParts): Promise<TrayApp> {
   const passphrase = await unlockPassphrase(shell, daemonModule);
-  const daemon = await daemonModule.startDaemon({ dataDir: shell.dataDir, socketPath: shell.socketPath, passphrase });
+  const daemon = await daemonModule.startDaemon({ dataDir: shell.dataDir, socketPath: shell.socketPath, passphrase, confirmAdminInWindow: true });
   const ui = createUiService(daemon);
   for (const method of UI_METHODS) shell.handle(uiChannel(method), (params) => callUi(ui, method, params));
 
   // Prompts one at a time; a prompt nobody answered in time is denied (the queue's timeout).
   const queue = new ApprovalQueue(parts.clock, (outcome) => {
-    if (outcome.kind !== 'lease') return;
-    void ui['requests.deny']({ request_id: outcome.request.request_id }).catch(() => {
-      // Already settled by the daemon's own timeout or elsewhere.
-    });
+    const answered =
+      outcome.kind === 'confirmation'
+        ? ui['confirmations.decide']({ confirmation_id: outcome.confirmation.confirmation_id, allow: outcome.decision.decision === 'allow' })
+        : outcome.decision.decision === 'deny'
+          ? ui['requests.deny']({ request_id: outcome.request.request_id })
+          : ui['requests.approve'](approveParams(outcome.request.request_id, outcome.decision));
+    // Already settled elsewhere (the daemon's own timeout, a terminal) is fine: the daemon has an answer.
+    void answered.catch(() => {});
   });
   let shown: string | null = null;
   const showCurrent = () => {
@@ -110,6 +114,11 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
     } else if (event.type === 'approval.decided') {
       // Decided in the window (through the UI service), the dashboard, a terminal, or timed out.
       queue.withdraw((event.data.request as ApprovalRequestT).request_id);
+    } else if (event.type === 'confirmation.requested') {
+      const confirmation = event.data.confirmation as AdminConfirmationT;
+      if (queue.add({ kind: 'confirmation', confirmation })) shell.notify('Confirm an admin command', confirmation.command);
+    } else if (event.type === 'confirmation.decided') {
+      queue.withdraw((event.data.confirmation as AdminConfirmationT).confirmation_id);
     } else if (event.type === 'killswitch.engaged') {
       shell.notify('Killswitch engaged', String(event.data.reason ?? ''));
     }

@@ -48,6 +48,8 @@ const api = {
   'audit.verify': call('audit.verify'),
   'killswitch.engage': call('killswitch.engage'),
   'killswitch.disengage': call('killswitch.disengage'),
+  'confirmations.list': call('confirmations.list'),
+  'confirmations.decide': call('confirmations.decide'),
   onEvent,
 } satisfies UiService;
 

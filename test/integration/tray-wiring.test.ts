@@ -116,6 +116,34 @@ describe('the tray app, wired', () => {
     await app.until((s) => s.windows.every((w) => !w.loads.some((l) => l.file.endsWith('approval.html')) || w.destroyed), 'the approval window to close');
   });
 
+  test('an admin command from a terminal without the passphrase is confirmed in the window, never by the terminal', async () => {
+    const approvalLoads = (state: AppState) => state.windows.flatMap((w) => w.loads.filter((l) => l.file.endsWith('approval.html')).map((l) => ({ ...l, destroyed: w.destroyed })));
+    const before = approvalLoads(await app.state()).length;
+    const removal = store.cli(['rm', 'token'], { timeoutMs: 30_000 });
+    const state = await app.until((s) => approvalLoads(s).length > before && /^C-/.test(approvalLoads(s).at(-1)!.hash ?? ''), 'the confirmation in the approval window');
+    const confirmationId = approvalLoads(state).at(-1)!.hash!;
+    const listed = await app.invoke('ui:confirmations.list', {});
+    const shown = listed.result.confirmations.find((c: { confirmation_id: string }) => c.confirmation_id === confirmationId);
+    assert.equal(shown.command, 'secrets.remove {"name":"token"}', 'the window shows exactly what will run');
+    assert.equal(shown.caller.pid > 0, true, 'and who asked, as verified');
+
+    const decided = await app.invoke('ui:confirmations.decide', { confirmation_id: confirmationId, allow: false });
+    assert.equal(decided.result.allowed, false, decided.error);
+    const refused = await removal;
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.match(refused.stderr, /waiting for you to confirm this in the Agent Secrets window/);
+    assert.equal((await store.cli(['list', '--json'])).json.data.secrets.length, 1, 'refused: the secret is still there');
+
+    const second = store.cli(['rm', 'token'], { timeoutMs: 30_000 });
+    const next = await app.until((s) => approvalLoads(s).some((l) => /^C-/.test(l.hash ?? '') && l.hash !== confirmationId), 'the second confirmation');
+    const secondId = approvalLoads(next).filter((l) => /^C-/.test(l.hash ?? '')).at(-1)!.hash!;
+    assert.equal((await app.invoke('ui:confirmations.decide', { confirmation_id: secondId, allow: true })).result.allowed, true);
+    const removed = await second;
+    assert.equal(removed.code, 0, removed.stderr);
+    assert.equal((await store.cli(['list', '--json'])).json.data.secrets.length, 0);
+    assert.equal((await store.admin(['add', 'token'], { input: 'the-value' })).code, 0, 'a passphrase file still works without the window');
+  });
+
   test("the tray menu's killswitch locks the daemon: the next CLI lease exits 5", async () => {
     await app.click('killswitch');
     await app.until((s) => /tray-locked/.test(s.tray?.image ?? ''), 'the locked tray icon');

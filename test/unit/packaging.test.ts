@@ -102,8 +102,9 @@ test('platform targets: AppImage and deb, a menu-bar dmg under the hardened runt
   assert.equal(config.mac.entitlementsInherit, config.mac.entitlements);
 });
 
-test('deb metadata: the project names a homepage', { todo: 'package.json has no `homepage`; electron-builder refuses the deb without one' }, () => {
-  assert.ok(packageJson.homepage, 'package.json homepage');
+test('deb metadata: the project names a homepage and a maintainer (electron-builder refuses the deb without them)', () => {
+  assert.match(packageJson.homepage, /^https:\/\//, 'package.json homepage');
+  assert.match(packageJson.author?.email ?? '', /@/, 'package.json author email (the deb maintainer)');
 });
 
 test('the afterPack hook is the fuse script, and fuses are decided only there', () => {

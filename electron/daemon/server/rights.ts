@@ -46,6 +46,11 @@ export async function proveAdmin(core: Core, caller: Caller, method: MethodName,
   // main process creates IPC callers, and it accepts calls only from its own page (window-policy.ts).
   if (caller.transport === 'ipc') return true;
   if (caller.proof === undefined && !required) return false;
+  // With the tray app running, the person confirms a terminal's admin command in its window.
+  if (caller.proof === undefined && core.adminConfirmations.enabled) {
+    await core.adminConfirmations.confirm(caller, method, rawParams ?? {});
+    return true;
+  }
   try {
     await core.adminGate.check(caller.proof, method, rawParams ?? {});
     return true;

@@ -1,10 +1,10 @@
-/** A person deciding who may lease: pending requests and standing grants. */
+/** A person deciding who may lease (pending requests, standing grants) and what a terminal may do as admin. */
 import type { Caller } from '../../callers/caller.js';
 import type { Core } from '../../core.js';
 import { grantExpiry, grantMaxTtl } from '../../approvals/grants.js';
 import type { HandlerGroup } from './types.js';
 
-type Methods = 'requests.list' | 'requests.approve' | 'requests.deny' | 'clients.list' | 'clients.allow' | 'clients.forget' | 'clients.revoke';
+type Methods = 'requests.list' | 'requests.approve' | 'requests.deny' | 'clients.list' | 'clients.allow' | 'clients.forget' | 'clients.revoke' | 'confirmations.list' | 'confirmations.decide';
 
 export function approvalHandlers(core: Core): HandlerGroup<Methods> {
   return {
@@ -12,6 +12,8 @@ export function approvalHandlers(core: Core): HandlerGroup<Methods> {
     'requests.approve': (p, caller) => core.approvals.approve(p.request_id, p, decidedBy(core, caller)),
     'requests.deny': (p, caller) => ({ request: core.approvals.deny(p.request_id, decidedBy(core, caller)) }),
     'clients.list': () => ({ grants: core.grants.list() }),
+    'confirmations.list': () => ({ confirmations: core.adminConfirmations.list() }),
+    'confirmations.decide': (p) => ({ confirmation: core.adminConfirmations.decide(p.confirmation_id, p.allow), allowed: p.allow }),
     'clients.allow': (p) => ({
       grant: core.grants.add({
         client_id: p.client_id,
