@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -328,8 +328,7 @@ describe('fail closed without the peer-credentials addon', () => {
   /** An installation of the built CLI and daemon whose node_modules lacks agent-secrets-peercred. */
   function installWithoutAddon(): string {
     const root = mkdtempSync(join(tmpdir(), 'as-noaddon-'));
-    mkdirSync(join(root, 'dist'));
-    for (const name of readdirSync(join(REPO, 'dist'))) copyFileSync(join(REPO, 'dist', name), join(root, 'dist', name));
+    cpSync(join(REPO, 'dist'), join(root, 'dist'), { recursive: true });
     mkdirSync(join(root, 'node_modules'));
     for (const name of readdirSync(join(REPO, 'node_modules'))) {
       if (name !== 'agent-secrets-peercred' && !name.startsWith('.')) symlinkSync(join(REPO, 'node_modules', name), join(root, 'node_modules', name));
@@ -339,8 +338,9 @@ describe('fail closed without the peer-credentials addon', () => {
 
   test('serve refuses to start; with --allow-unverified-callers it starts and says so, in the log and in status', async () => {
     const store = await startedStore({ insecure: true, autoApprove: false });
-    const root = installWithoutAddon();
+    let root: string | null = null;
     try {
+      root = installWithoutAddon();
       await store.daemon!.stop();
       const cli = join(root, 'dist', 'cli.cjs');
       const run = (args: string[]) =>
@@ -382,7 +382,7 @@ describe('fail closed without the peer-credentials addon', () => {
       }
     } finally {
       await store.cleanup();
-      rmSync(root, { recursive: true, force: true });
+      if (root !== null) rmSync(root, { recursive: true, force: true });
     }
   });
 });
