@@ -301,7 +301,15 @@ export const METHODS = {
 
   'killswitch.engage': method(
     'anyone',
-    z.object({ reason: z.string().min(1).max(500).optional(), wipe: z.boolean().optional(), rotate: z.boolean().optional() }).strict(),
+    z
+      .object({
+        reason: z.string().min(1).max(500).optional(),
+        /** false: lock only (the tray's Lock): no new lease, the active ones run to their expiry. */
+        revoke: z.boolean().optional(),
+        wipe: z.boolean().optional(),
+        rotate: z.boolean().optional(),
+      })
+      .strict(),
     z.object({
       rotations_started: z.number().int(),
       revoked_leases: z.number().int(),

@@ -97,10 +97,11 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
     render();
   });
 
-  const engage = (reason: string) =>
-    void ui['killswitch.engage']({ reason }).catch((error: unknown) => shell.log(`killswitch failed: ${describe(error)}`));
+  const engage = (reason: string, revoke = true) =>
+    void ui['killswitch.engage'](revoke ? { reason } : { reason, revoke }).catch((error: unknown) => shell.log(`killswitch failed: ${describe(error)}`));
   function onMenu(id: string): void {
     if (id === 'killswitch') engage('tray menu');
+    else if (id === 'lock') engage('locked from the tray', false);
     else if (id === 'open-dashboard' || id === 'warnings') shell.openDashboard();
     else if (id === 'approvals') showCurrent();
     else if (id === 'quit') void app.stop('quit from the tray').then(() => shell.quit());

@@ -144,6 +144,18 @@ describe('the tray app, wired', () => {
     assert.equal((await store.admin(['add', 'token'], { input: 'the-value' })).code, 0, 'a passphrase file still works without the window');
   });
 
+  test("the tray menu's Lock refuses new leases and lets the active ones run out; the window unlocks", async () => {
+    const held = await store.cli(['lease', 'token', '--client-id', 'newcomer', '--json']);
+    assert.equal(held.code, 0, held.stderr);
+    await app.click('lock');
+    await app.until((s) => /tray-locked/.test(s.tray?.image ?? ''), 'the locked tray icon');
+    assert.equal((await store.cli(['lease', 'token', '--client-id', 'newcomer'])).code, 5);
+    const active = (await app.invoke('ui:lease.list', {})).result.leases.map((l: { lease_id: string }) => l.lease_id);
+    assert.ok(active.includes(held.json.data.lease_id), 'the lease taken before the lock is still active');
+    assert.equal((await app.invoke('ui:killswitch.disengage', {})).result.engaged, false);
+    await app.until((s) => !/tray-locked/.test(s.tray?.image ?? ''), 'the tray unlocked');
+  });
+
   test("the tray menu's killswitch locks the daemon: the next CLI lease exits 5", async () => {
     await app.click('killswitch');
     await app.until((s) => /tray-locked/.test(s.tray?.image ?? ''), 'the locked tray icon');
