@@ -6,6 +6,7 @@
  * and result types come from shared/protocol.ts; the window acts as the person (admin), which is why
  * only the app's own page may call it.
  */
+import { type ErrorShape, isDaemonError } from './errors.js';
 import type { DaemonEvent, MethodName, ParamsOf, ResultOf } from './protocol.js';
 
 export const UI_METHODS = [
@@ -51,4 +52,29 @@ export const UI_EVENT_CHANNEL = 'ui:event';
 
 export function isUiMethod(name: string): name is UiMethod {
   return (UI_METHODS as readonly string[]).includes(name);
+}
+
+/**
+ * What crosses IPC for one call. Electron flattens a thrown error into a message, losing its code and
+ * hint; the window needs them to say what happened and what to do, so the answer travels as a value.
+ */
+export type UiReply = { ok: true; result: unknown } | { ok: false; error: ErrorShape };
+
+export function uiSuccess(result: unknown): UiReply {
+  return { ok: true, result };
+}
+
+/** A DaemonError's code, message and hint; anything else becomes INTERNAL without its message. */
+export function uiFailure(error: unknown): UiReply {
+  if (isDaemonError(error)) return { ok: false, error: error.toShape() };
+  return { ok: false, error: { code: 'INTERNAL', message: 'internal error', hint: 'see the app log' } };
+}
+
+/**
+ * The page side: the result, or a rejection with the error's `{code, message, hint}` as a plain object —
+ * contextBridge copies a plain object whole into the page, but not the own fields of an Error.
+ */
+export function unwrapUiReply(reply: UiReply): unknown {
+  if (reply.ok) return reply.result;
+  throw { ...reply.error };
 }

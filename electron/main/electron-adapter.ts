@@ -6,6 +6,8 @@
  */
 import { BrowserWindow, Menu, Notification, Tray, app, globalShortcut, ipcMain, nativeImage, safeStorage, session, shell as electronShell } from 'electron';
 import { join } from 'node:path';
+import { DaemonError } from '../../shared/errors.js';
+import { type UiReply, uiFailure, uiSuccess } from '../../shared/ui-service.js';
 import type { AppShell } from './tray-app.js';
 import type { MenuItemModel, TrayView } from './tray-model.js';
 import type { Sealer } from './passphrase-keeper.js';
@@ -78,9 +80,9 @@ export function createElectronShell(paths: AdapterPaths): AppShell {
       approval.showInactive();
     },
     handle(channel, handler) {
-      ipcMain.handle(channel, (event, params: unknown) => {
-        if (!isTrustedSender(event.senderFrame, paths.rendererDir)) throw new Error('refused: this page is not the Agent Secrets window');
-        return handler(params);
+      ipcMain.handle(channel, async (event, params: unknown): Promise<UiReply> => {
+        if (!isTrustedSender(event.senderFrame, paths.rendererDir)) return uiFailure(new DaemonError('DENIED', 'refused: this page is not the Agent Secrets window'));
+        return handler(params).then(uiSuccess, uiFailure);
       });
     },
     broadcast(channel, payload) {

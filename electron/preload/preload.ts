@@ -9,12 +9,12 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { DaemonEvent, ParamsOf, ResultOf } from '../../shared/protocol.js';
-import { UI_EVENT_CHANNEL, type UiMethod, type UiService, uiChannel } from '../../shared/ui-service.js';
+import { UI_EVENT_CHANNEL, type UiMethod, type UiReply, type UiService, uiChannel, unwrapUiReply } from '../../shared/ui-service.js';
 
 /** The page-side function of one UI method: forwards its params, and only them, on its own channel. */
 function call<M extends UiMethod>(method: M): (params: ParamsOf<M>) => Promise<ResultOf<M>> {
   const channel = uiChannel(method);
-  return (params) => ipcRenderer.invoke(channel, params) as Promise<ResultOf<M>>;
+  return async (params) => unwrapUiReply((await ipcRenderer.invoke(channel, params)) as UiReply) as ResultOf<M>;
 }
 
 function onEvent(listener: (event: DaemonEvent) => void): () => void {

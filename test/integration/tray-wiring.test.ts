@@ -46,7 +46,12 @@ class RunningApp {
 
   state = async (): Promise<AppState> => (await this.ask({ cmd: 'state' })).state;
   click = (item: string) => this.ask({ cmd: 'click', item });
-  invoke = (channel: string, params: unknown, senderUrl = APPROVAL_PAGE) => this.ask({ cmd: 'invoke', channel, params, senderUrl });
+  /** Calls an IPC handler as the page at `senderUrl`; the answer is the handler's reply envelope. */
+  invoke = async (channel: string, params: unknown, senderUrl = APPROVAL_PAGE): Promise<{ result?: any; error?: any }> => {
+    const answer = await this.ask({ cmd: 'invoke', channel, params, senderUrl });
+    if (answer.error !== undefined) throw new Error(answer.error);
+    return answer.result.ok ? { result: answer.result.result } : { error: answer.result.error };
+  };
 
   async until(check: (state: AppState) => boolean, what: string, timeoutMs = 15_000): Promise<AppState> {
     const deadline = Date.now() + timeoutMs;
@@ -106,10 +111,13 @@ describe('the tray app, wired', () => {
     assert.match((await app.state()).tray!.image, /tray-pending/);
 
     const refused = await app.invoke('ui:requests.approve', { request_id: requestId, for: '1h' }, 'https://evil.example/');
-    assert.match(refused.error, /refused/, 'a page that is not the app cannot approve');
+    assert.equal(refused.error.code, 'DENIED', 'a page that is not the app cannot approve');
+    assert.match(refused.error.message, /not the Agent Secrets window/);
 
     const allowed = await app.invoke('ui:requests.approve', { request_id: requestId, for: '1h' });
-    assert.equal(allowed.error, undefined, allowed.error);
+    assert.equal(allowed.error, undefined, JSON.stringify(allowed.error));
+    const again = await app.invoke('ui:requests.approve', { request_id: requestId, for: '1h' });
+    assert.deepEqual(again.error, { code: 'REQUEST_NOT_FOUND', message: `no pending request ${requestId}`, hint: 'list pending requests with: secrets requests' }, 'errors reach the window with their code and hint');
     const result = await lease;
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'the-value');

@@ -27,7 +27,9 @@ function loadPreload() {
     ipcRenderer: {
       invoke: (...args: unknown[]) => {
         invoked.push(args);
-        return Promise.resolve({ answered: args[0] });
+        // The main process answers with an envelope (shared/ui-service.ts UiReply).
+        if ((args[1] as { fail?: boolean } | undefined)?.fail) return Promise.resolve({ ok: false, error: { code: 'SECRET_NOT_FOUND', message: 'secret "x" not found', hint: 'secrets list' } });
+        return Promise.resolve({ ok: true, result: { answered: args[0] } });
       },
       on: (channel: string, listener: Listener) => listeners.set(channel, [...(listeners.get(channel) ?? []), listener]),
       removeListener: (channel: string, listener: Listener) => listeners.set(channel, (listeners.get(channel) ?? []).filter((l) => l !== listener)),
@@ -84,6 +86,17 @@ test('each UI method invokes exactly its own channel with exactly its params, an
     invoked.map((call) => call[0]),
     UI_METHODS.map(uiChannel),
   );
+});
+
+test('an error reaches the page as an error with its code and hint, not a flattened message', async () => {
+  const { exposed } = loadPreload();
+  const api = exposed[0]![1] as Record<string, (...args: unknown[]) => Promise<unknown>>;
+  await assert.rejects(api['secrets.remove']!({ fail: true }), (error: { code?: string; hint?: string; message: string }) => {
+    assert.equal(error.code, 'SECRET_NOT_FOUND');
+    assert.equal(error.hint, 'secrets list');
+    assert.equal(error.message, 'secret "x" not found');
+    return true;
+  });
 });
 
 test('onEvent hands the listener the payload only, never the IPC event, and unsubscribes', () => {
