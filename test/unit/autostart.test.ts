@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import {
   type AutostartFs,
   type AutostartInput,
@@ -18,19 +17,11 @@ import {
   keepAutostartCurrent,
   launchTarget,
 } from '../../electron/main/autostart.js';
+import { freshDirs } from '../helpers/temp-dirs.js';
 
 const realFs = fsp as unknown as AutostartFs;
-let root: string;
-let n = 0;
-const fresh = () => {
-  const dir = join(root, `t${n++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
-before(() => {
-  root = mkdtempSync(join(tmpdir(), 'autostart-'));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
+/** A fresh directory per test. */
+const fresh = freshDirs('autostart-');
 
 const linux = (home: string, env: AutostartInput['env'] = {}, execPath = '/opt/Agent Secrets/agent-secrets'): AutostartInput => ({
   platform: 'linux',

@@ -1,25 +1,14 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as fsp from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { type ShimFs, installShim, isOurShim, pathHint, shimScript, shimTarget } from '../../electron/main/cli-shim.js';
+import { freshDirs } from '../helpers/temp-dirs.js';
 
-let root: string;
-let n = 0;
 /** A fresh directory per test. */
-const fresh = () => {
-  const dir = join(root, `t${n++}`);
-  mkdirSync(dir, { recursive: true });
-  return dir;
-};
-
-before(() => {
-  root = mkdtempSync(join(tmpdir(), 'cli-shim-'));
-});
-after(() => rmSync(root, { recursive: true, force: true }));
+const fresh = freshDirs('cli-shim-');
 
 /** A fake CLI that reports how it was run. The directory name needs quoting in sh. */
 function fakeCli(dir: string): string {
