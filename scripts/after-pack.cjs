@@ -29,9 +29,9 @@ const FUSES = Object.freeze({
   [FuseV1Options.OnlyLoadAppFromAsar]: true,
   // Electron's default: one V8 snapshot for every process.
   [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
-  // Kept at Electron's default while the windows are loaded from file:// (loadFile); turn it off once
-  // the pages are served from the app:// scheme (electron/main/window-policy.ts APP_SCHEME).
-  [FuseV1Options.GrantFileProtocolExtraPrivileges]: true,
+  // The pages are served from the app:// scheme (electron/main/window-policy.ts APP_SCHEME), so
+  // file:// gets no privileges beyond a plain browser's.
+  [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
 });
 
 /**

@@ -4,14 +4,53 @@
  * tray). Kept thin: what it does is call through, so the wiring test's recording double of this slice
  * of Electron's API exercises everything else.
  */
-import { BrowserWindow, Menu, Notification, Tray, app, globalShortcut, ipcMain, nativeImage, safeStorage, session, shell as electronShell } from 'electron';
-import { join } from 'node:path';
+import { BrowserWindow, Menu, Notification, Tray, app, globalShortcut, ipcMain, nativeImage, protocol, safeStorage, shell as electronShell } from 'electron';
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
 import { DaemonError } from '../../shared/errors.js';
 import { type UiReply, uiFailure, uiSuccess } from '../../shared/ui-service.js';
 import type { AppShell } from './tray-app.js';
 import type { MenuItemModel, TrayView } from './tray-model.js';
 import type { Sealer } from './passphrase-keeper.js';
-import { applyWindowLockdown, approvalWindowOptions, contentSecurityHeaders, dashboardWindowOptions, isTrustedSender, openExternalDecision } from './window-policy.js';
+import {
+  APP_ROOT,
+  APP_SCHEME,
+  APP_SCHEME_PRIVILEGES,
+  applyWindowLockdown,
+  approvalWindowOptions,
+  contentSecurityHeaders,
+  dashboardWindowOptions,
+  isTrustedSender,
+  openExternalDecision,
+  resolveAppFile,
+} from './window-policy.js';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+/** Before `app.ready`: the app's pages get a real, secure origin of their own (`app://bundle`). */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([APP_SCHEME_PRIVILEGES]);
+}
+
+/** Serves `app://bundle/…` from the built renderer only, every response with the CSP. */
+async function serveAppFile(url: string, rendererDir: string): Promise<Response> {
+  const file = resolveAppFile(url, rendererDir);
+  if (file === null) return new Response('not found', { status: 404 });
+  try {
+    const body = await readFile(file);
+    return new Response(body, { headers: { 'Content-Type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream', ...contentSecurityHeaders() } });
+  } catch {
+    return new Response('not found', { status: 404 });
+  }
+}
 
 export interface AdapterPaths {
   dataDir: string;
@@ -37,12 +76,11 @@ export function createElectronShell(paths: AdapterPaths): AppShell {
   let tray: Tray | null = null;
   let dashboard: BrowserWindow | null = null;
   let approval: BrowserWindow | null = null;
-  const page = (name: string) => join(paths.rendererDir, name);
 
-  // Every response of the app's own pages carries the CSP; the windows never load anything else.
-  session.defaultSession.webRequest.onHeadersReceived((details, callback) => callback({ responseHeaders: { ...details.responseHeaders, ...contentSecurityHeaders() } }));
+  // The windows load nothing but the app's own pages, served here with the CSP on every response.
+  protocol.handle(APP_SCHEME, (request) => serveAppFile(request.url, paths.rendererDir));
 
-  const lockDown = (window: BrowserWindow) => applyWindowLockdown(window.webContents, paths.rendererDir, (url) => void electronShell.openExternal(url), openExternalDecision);
+  const lockDown = (window: BrowserWindow) => applyWindowLockdown(window.webContents, APP_ROOT, (url) => void electronShell.openExternal(url), openExternalDecision);
 
   return {
     platform: process.platform,
@@ -60,7 +98,7 @@ export function createElectronShell(paths: AdapterPaths): AppShell {
       if (dashboard === null || dashboard.isDestroyed()) {
         dashboard = new BrowserWindow(dashboardWindowOptions(paths.preloadPath));
         lockDown(dashboard);
-        void dashboard.loadFile(page('index.html'));
+        void dashboard.loadURL(`${APP_ROOT}index.html`);
       }
       dashboard.show();
       dashboard.focus();
@@ -75,13 +113,13 @@ export function createElectronShell(paths: AdapterPaths): AppShell {
         approval = new BrowserWindow(approvalWindowOptions(paths.preloadPath));
         lockDown(approval);
       }
-      void approval.loadFile(page('approval.html'), { hash: requestId });
+      void approval.loadURL(`${APP_ROOT}approval.html#${encodeURIComponent(requestId)}`);
       // Shown without taking focus: a prompt must never catch a keystroke meant for another window.
       approval.showInactive();
     },
     handle(channel, handler) {
       ipcMain.handle(channel, async (event, params: unknown): Promise<UiReply> => {
-        if (!isTrustedSender(event.senderFrame, paths.rendererDir)) return uiFailure(new DaemonError('DENIED', 'refused: this page is not the Agent Secrets window'));
+        if (!isTrustedSender(event.senderFrame, APP_ROOT)) return uiFailure(new DaemonError('DENIED', 'refused: this page is not the Agent Secrets window'));
         return handler(params).then(uiSuccess, uiFailure);
       });
     },

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { isDaemonError } from '../../shared/errors.js';
 import { defaultDataDir, defaultSocketPath } from '../../shared/locations.js';
-import { createElectronShell } from './electron-adapter.js';
+import { createElectronShell, registerAppScheme } from './electron-adapter.js';
 import { type DaemonModule, startTrayApp } from './tray-app.js';
 import { trayView } from './tray-model.js';
 import { systemClock } from '../daemon/clock.js';
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
   }
   // A tray app: closing every window leaves it running.
   app.on('window-all-closed', () => {});
+  registerAppScheme();
   await app.whenReady();
   const dataDir = defaultDataDir(process.env, process.platform, homedir());
   const shell = createElectronShell({

@@ -7,22 +7,21 @@ import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { PASSPHRASE, REPO, TestStore } from '../helpers/store.js';
 
 const FAKE_ELECTRON = join(REPO, 'test', 'fixtures', 'fake-electron', 'register.cjs');
 const MAIN = join(REPO, 'dist', 'main', 'main.cjs');
-const APPROVAL_PAGE = pathToFileURL(join(REPO, 'dist', 'renderer', 'approval.html')).href;
+const APPROVAL_PAGE = 'app://bundle/approval.html';
 
 interface AppState {
   tray: { image: string; tooltip: string; menu: { id?: string; label?: string; enabled?: boolean; type?: string }[] } | null;
-  windows: { options: any; loads: { file: string; hash: string | null }[]; shown: string | null; destroyed: boolean; lockedDown: boolean }[];
+  windows: { options: any; loads: { url: string; page: string; hash: string | null }[]; shown: string | null; destroyed: boolean; lockedDown: boolean }[];
   channels: string[];
   shortcuts: string[];
   notifications: string[];
   errors: string[];
-  cspInstalled: boolean;
+  schemes: string[];
 }
 
 /** The app process and its control channel (the fake Electron answers over Node's IPC). */
@@ -47,6 +46,7 @@ class RunningApp {
   state = async (): Promise<AppState> => (await this.ask({ cmd: 'state' })).state;
   click = (item: string) => this.ask({ cmd: 'click', item });
   /** Calls an IPC handler as the page at `senderUrl`; the answer is the handler's reply envelope. */
+  fetch = (url: string): Promise<{ status: number; headers: Record<string, string>; body: string }> => this.ask({ cmd: 'fetch', url });
   invoke = async (channel: string, params: unknown, senderUrl = APPROVAL_PAGE): Promise<{ result?: any; error?: any }> => {
     const answer = await this.ask({ cmd: 'invoke', channel, params, senderUrl });
     if (answer.error !== undefined) throw new Error(answer.error);
@@ -90,6 +90,14 @@ describe('the tray app, wired', () => {
     assert.deepEqual(state.errors, []);
     assert.ok(state.channels.includes('ui:requests.approve') && state.channels.includes('ui:killswitch.engage'));
     assert.ok(state.shortcuts.length === 1, 'the killswitch shortcut is registered');
+    assert.deepEqual(state.schemes, ['app'], 'the pages get an origin of their own');
+    const page = await app.fetch('app://bundle/index.html');
+    assert.equal(page.status, 200);
+    assert.match(page.headers['content-security-policy']!, /default-src 'none'/);
+    assert.match(page.body, /Agent Secrets/);
+    for (const escape of ['app://bundle/../../etc/passwd', 'app://bundle/%2e%2e/%2e%2e/etc/passwd', 'app://other/index.html', 'app://bundle/missing.html']) {
+      assert.equal((await app.fetch(escape)).status, 404, escape);
+    }
     const status = await store.cli(['status', '--json']);
     assert.equal(status.code, 0, status.stderr);
     assert.equal(status.json.data.pid, app.child.pid, "the daemon answering the CLI runs in the app's process");
@@ -98,8 +106,8 @@ describe('the tray app, wired', () => {
   test('a lease from a new client opens the approval window; allowing it through the IPC handler gives the CLI its value', async () => {
     assert.equal((await store.admin(['add', 'token'], { input: 'the-value' })).code, 0);
     const lease = store.cli(['lease', 'token', '--client-id', 'newcomer'], { timeoutMs: 30_000 });
-    const state = await app.until((s) => s.windows.some((w) => w.loads.some((l) => l.file.endsWith('approval.html'))), 'the approval window');
-    const window = state.windows.find((w) => w.loads.some((l) => l.file.endsWith('approval.html')))!;
+    const state = await app.until((s) => s.windows.some((w) => w.loads.some((l) => l.page === 'approval.html')), 'the approval window');
+    const window = state.windows.find((w) => w.loads.some((l) => l.page === 'approval.html'))!;
     const requestId = window.loads.at(-1)!.hash!;
     assert.match(requestId, /^R-/);
     assert.equal(window.shown, 'inactive', 'shown without taking focus');
@@ -121,11 +129,11 @@ describe('the tray app, wired', () => {
     const result = await lease;
     assert.equal(result.code, 0, result.stderr);
     assert.equal(result.stdout, 'the-value');
-    await app.until((s) => s.windows.every((w) => !w.loads.some((l) => l.file.endsWith('approval.html')) || w.destroyed), 'the approval window to close');
+    await app.until((s) => s.windows.every((w) => !w.loads.some((l) => l.page === 'approval.html') || w.destroyed), 'the approval window to close');
   });
 
   test('an admin command from a terminal without the passphrase is confirmed in the window, never by the terminal', async () => {
-    const approvalLoads = (state: AppState) => state.windows.flatMap((w) => w.loads.filter((l) => l.file.endsWith('approval.html')).map((l) => ({ ...l, destroyed: w.destroyed })));
+    const approvalLoads = (state: AppState) => state.windows.flatMap((w) => w.loads.filter((l) => l.page === 'approval.html').map((l) => ({ ...l, destroyed: w.destroyed })));
     const before = approvalLoads(await app.state()).length;
     const removal = store.cli(['rm', 'token'], { timeoutMs: 30_000 });
     const state = await app.until((s) => approvalLoads(s).length > before && /^C-/.test(approvalLoads(s).at(-1)!.hash ?? ''), 'the confirmation in the approval window');

@@ -127,6 +127,7 @@ test('the fuses: no run-as-node, NODE_OPTIONS or inspector; cookies encrypted; o
   assert.equal(f[FuseV1Options.EnableCookieEncryption!], true);
   assert.equal(f[FuseV1Options.EnableEmbeddedAsarIntegrityValidation!], true);
   assert.equal(f[FuseV1Options.OnlyLoadAppFromAsar!], true);
+  assert.equal(f[FuseV1Options.GrantFileProtocolExtraPrivileges!], false, 'the pages come from app://, so file:// keeps no extra rights');
   for (const index of Object.values(FuseV1Options).filter((v) => typeof v === 'number')) assert.equal(typeof f[index], 'boolean', `fuse ${index} decided`);
   assert.ok(Object.isFrozen(f));
 });
