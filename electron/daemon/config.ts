@@ -20,6 +20,14 @@ const ConfigSchema = z
     max_lease_ttl: duration('24h'),
     approval_timeout: duration('120s'),
     rotation_timeout: duration('30s'),
+    /**
+     * The tray app's global killswitch shortcut (an Electron accelerator such as "Control+Alt+Shift+K");
+     * omitted: Ctrl+Alt+Shift+K (Cmd+Option+Shift+K on macOS); "": none.
+     */
+    killswitch_shortcut: z
+      .string()
+      .regex(/^(((CommandOrControl|CmdOrCtrl|Command|Cmd|Control|Ctrl|Alt|Option|AltGr|Shift|Super|Meta)\+)+([A-Z0-9]|F([1-9]|1[0-9]|2[0-4]))|)$/, 'must be modifiers and a key joined by "+", e.g. "Control+Alt+Shift+K", or "" for none')
+      .optional(),
     /** How long supervised processes get between SIGTERM and SIGKILL when their access is cut. */
     killswitch_grace: duration('5s'),
     heartbeat: z

@@ -43,6 +43,12 @@ export interface DaemonModule {
 
 export const KILLSWITCH_SHORTCUT = { darwin: 'Command+Alt+Shift+K', other: 'Control+Alt+Shift+K' } as const;
 
+/** The killswitch shortcut: config.json's `killswitch_shortcut` ("" for none), else the platform's default. */
+export function killswitchAccelerator(configured: string | undefined, platform: NodeJS.Platform): string | null {
+  if (configured !== undefined) return configured === '' ? null : configured;
+  return platform === 'darwin' ? KILLSWITCH_SHORTCUT.darwin : KILLSWITCH_SHORTCUT.other;
+}
+
 export interface TrayApp {
   stop(reason: string): Promise<void>;
 }
@@ -126,8 +132,8 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
     refresh();
   });
 
-  const accelerator = shell.platform === 'darwin' ? KILLSWITCH_SHORTCUT.darwin : KILLSWITCH_SHORTCUT.other;
-  if (!shell.registerShortcut(accelerator, () => engage('global shortcut'))) shell.log(`the killswitch shortcut ${accelerator} is taken by another program`);
+  const accelerator = killswitchAccelerator(daemon.core.config.file.killswitch_shortcut, shell.platform);
+  if (accelerator !== null && !shell.registerShortcut(accelerator, () => engage('global shortcut'))) shell.log(`the killswitch shortcut ${accelerator} is taken by another program`);
   await refresh.now();
 
   let stopping: Promise<void> | null = null;

@@ -10,7 +10,7 @@ import { UI_METHODS, type UiCalls, type UiMethod, type UiService } from '../../s
 /** The slice of a running daemon the UI service needs (`RunningDaemon` from electron/daemon). */
 export interface DaemonHandle {
   dispatch(caller: { transport: 'ipc' }, method: string, params: unknown): Promise<unknown>;
-  core: { events: { subscribe(listener: (event: DaemonEvent) => void): () => void } };
+  core: { events: { subscribe(listener: (event: DaemonEvent) => void): () => void }; config: { file: { killswitch_shortcut?: string } } };
 }
 
 export function createUiService(daemon: DaemonHandle): UiService {
