@@ -37,13 +37,47 @@ export type UiMethod = (typeof UI_METHODS)[number];
 
 export type UiCalls = { [M in UiMethod]: (params: ParamsOf<M>) => Promise<ResultOf<M>> };
 
-export interface UiService extends UiCalls {
+/**
+ * The app itself, not the daemon: what the window should show before the daemon runs (create the
+ * store, unlock it, take over a headless daemon) and the settings that live on this computer.
+ */
+export interface AppState {
+  phase: 'create-store' | 'unlock' | 'take-over-headless' | 'running';
+  store: 'none' | 'passphrase' | 'insecure-keyfile';
+  /** Whether "Remember on this computer" may be offered next to the passphrase, and why not. */
+  remember: { allowed: boolean; why?: string };
+  /** Shown with the passphrase field or the take-over question. */
+  note?: string;
+  /** What the first run offers once the store exists. */
+  offers: ('install-cli' | 'start-at-login')[];
+}
+
+export interface CliInstall {
+  installed: boolean;
+  path: string | null;
+  /** What the person should do next (add the folder to PATH, install Node ≥ 20, …). */
+  hint?: string;
+}
+
+export const APP_METHODS = ['app.state', 'app.createStore', 'app.unlock', 'app.takeOver', 'app.installCli', 'app.setStartAtLogin'] as const;
+export type AppMethod = (typeof APP_METHODS)[number];
+
+export interface AppCalls {
+  'app.state'(params: Record<string, never>): Promise<AppState>;
+  'app.createStore'(params: { passphrase: string; remember: boolean }): Promise<AppState>;
+  'app.unlock'(params: { passphrase: string; remember: boolean }): Promise<AppState>;
+  'app.takeOver'(params: Record<string, never>): Promise<AppState>;
+  'app.installCli'(params: Record<string, never>): Promise<CliInstall>;
+  'app.setStartAtLogin'(params: { enabled: boolean }): Promise<{ enabled: boolean }>;
+}
+
+export interface UiService extends UiCalls, AppCalls {
   /** Daemon events as they happen (never polled); returns the unsubscribe function. */
   onEvent(listener: (event: DaemonEvent) => void): () => void;
 }
 
 /** The IPC channel of a UI method (`ui:lease.list`): one per method, never a generic invoke. */
-export function uiChannel(method: UiMethod): string {
+export function uiChannel(method: UiMethod | AppMethod): string {
   return `ui:${method}`;
 }
 

@@ -5,13 +5,19 @@
  * of Electron's API exercises everything else.
  */
 import { BrowserWindow, Menu, Notification, Tray, app, globalShortcut, ipcMain, nativeImage, protocol, safeStorage, shell as electronShell } from 'electron';
+import * as fsPromises from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { extname, join } from 'node:path';
 import { DaemonError } from '../../shared/errors.js';
 import { type UiReply, uiFailure, uiSuccess } from '../../shared/ui-service.js';
 import type { AppShell } from './tray-app.js';
 import type { MenuItemModel, TrayView } from './tray-model.js';
 import type { Sealer } from './passphrase-keeper.js';
+import { disableAutostart, enableAutostart } from './autostart.js';
+import { installShim } from './cli-shim.js';
+import { rememberPolicy } from './first-run.js';
+import { headlessDaemonPid, stopHeadlessDaemon } from './headless.js';
 import {
   APP_ROOT,
   APP_SCHEME,
@@ -55,16 +61,22 @@ async function serveAppFile(url: string, rendererDir: string): Promise<Response>
 export interface AdapterPaths {
   dataDir: string;
   socketPath: string;
+  /** The bundled CLI the `secrets` shim runs (`<resources>/cli/cli.cjs` when packaged). */
+  cliPath: string;
   /** The built renderer (dist/renderer) and preload (dist/preload.cjs). */
   rendererDir: string;
   preloadPath: string;
   assetsDir: string;
 }
 
+/** What safeStorage offers here (first-run.ts decides whether the passphrase may be kept in it). */
+function keychainFacts(): { available: boolean; backend: string } {
+  return { available: safeStorage.isEncryptionAvailable(), backend: process.platform === 'linux' ? safeStorage.getSelectedStorageBackend() : 'os' };
+}
+
 /** The keychain, where it may hold the passphrase: never the `basic_text` obfuscation. */
 function keychain(): Sealer | null {
-  if (!safeStorage.isEncryptionAvailable()) return null;
-  if (process.platform === 'linux' && safeStorage.getSelectedStorageBackend() === 'basic_text') return null;
+  if (!rememberPolicy(keychainFacts()).allowed) return null;
   // This Electron has only the synchronous calls (the passphrase is short: they do not block long).
   return {
     seal: async (plain) => safeStorage.encryptString(plain),
@@ -87,6 +99,19 @@ export function createElectronShell(paths: AdapterPaths): AppShell {
     dataDir: paths.dataDir,
     socketPath: paths.socketPath,
     sealer: keychain(),
+    keychain: keychainFacts(),
+    headlessRunning: async () => (await headlessDaemonPid(paths.socketPath)) !== null,
+    stopHeadless: () => stopHeadlessDaemon(paths.socketPath),
+    async installCli() {
+      const result = await installShim({ platform: process.platform, home: homedir(), cliPath: paths.cliPath, env: process.env, fs: fsPromises });
+      return result.ok ? { installed: true, path: result.path, ...(result.hint ? { hint: `${result.hint} (in ${result.profile})` } : {}) } : { installed: false, path: null, hint: result.hint ?? result.message };
+    },
+    async setStartAtLogin(enabled) {
+      const input = { platform: process.platform, home: homedir(), env: process.env, execPath: process.execPath, fs: fsPromises };
+      const action = enabled ? await enableAutostart(input) : await disableAutostart(input);
+      if (action.kind === 'set-login-item') app.setLoginItemSettings(action.settings);
+      return enabled;
+    },
     showTray(view: TrayView, onClick: (id: string) => void) {
       const image = nativeImage.createFromPath(join(paths.assetsDir, view.icon));
       tray ??= new Tray(image);

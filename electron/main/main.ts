@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const shell = createElectronShell({
     dataDir,
     socketPath: defaultSocketPath(dataDir, process.env, process.platform),
+    cliPath: app.isPackaged ? join(process.resourcesPath, 'cli', 'cli.cjs') : join(DIST, 'cli.cjs'),
     rendererDir: join(DIST, 'renderer'),
     preloadPath: join(DIST, 'preload.cjs'),
     assetsDir: join(DIST, '..', 'assets'),

@@ -1,44 +1,49 @@
 /**
- * The tray app, composed: the daemon in this process, the UI service on one IPC channel per method,
- * the tray and the approval window kept in step with daemon events (never by polling), the killswitch
- * on the tray menu and a global shortcut. Every Electron call goes through `AppShell`, which the one
- * adapter file (electron-adapter.ts) implements and the wiring test replaces with a recording double.
+ * The tray app, composed: the daemon in this process (started by app-lifecycle.ts once the store can
+ * be opened), the UI service on one IPC channel per method, the tray and the approval window kept in
+ * step with daemon events (never by polling), the killswitch on the tray menu and a global shortcut.
+ * Every Electron call goes through `AppShell`, which the one adapter file (electron-adapter.ts)
+ * implements and the wiring test replaces with a recording double.
  */
 import { isDaemonError } from '../../shared/errors.js';
 import type { AdminConfirmationT, ApprovalRequestT, DaemonEvent, StatusT } from '../../shared/protocol.js';
-import { UI_EVENT_CHANNEL, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
+import { APP_METHODS, type CliInstall, UI_EVENT_CHANNEL, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
 import type { Clock } from '../daemon/clock.js';
+import { AppLifecycle, type DaemonModule, type RunningDaemon } from './app-lifecycle.js';
 import { ApprovalQueue, approveParams, promptId } from './approval-queue.js';
+import type { Sealer } from './passphrase-keeper.js';
 import type { TrayView } from './tray-model.js';
-import { type Sealer, loadSavedPassphrase } from './passphrase-keeper.js';
-import { type DaemonHandle, callUi, createUiService } from './ui-service.js';
+import { callUi, createUiService } from './ui-service.js';
 
-/** The slice of Electron the app uses, as plain operations (electron-adapter.ts implements it). */
+export type { DaemonModule } from './app-lifecycle.js';
+
+/** The slice of Electron (and of this computer) the app uses, as plain operations (electron-adapter.ts). */
 export interface AppShell {
   platform: NodeJS.Platform;
   dataDir: string;
   socketPath: string;
-  /** The OS keychain, or null where it must not hold the passphrase (first-run.ts decides). */
+  /** The OS keychain, or null where it must not hold the passphrase. */
   sealer: Sealer | null;
+  /** What safeStorage reports (first-run.ts decides whether the passphrase may be kept). */
+  keychain: { available: boolean; backend: string };
   /** Shows the tray view; `onClick` gets the id of a clicked menu item. */
   showTray(view: TrayView, onClick: (id: string) => void): void;
   openDashboard(): void;
   /** Shows the approval window for one prompt without taking focus, or closes it (null). */
-  showApproval(requestId: string | null): void;
+  showApproval(promptId: string | null): void;
   /** Registers the handler of one IPC channel; the shell refuses calls from any other page. */
   handle(channel: string, handler: (params: unknown) => Promise<unknown>): void;
   /** Sends a message to the app's windows. */
   broadcast(channel: string, payload: unknown): void;
   registerShortcut(accelerator: string, handler: () => void): boolean;
   notify(title: string, body: string): void;
+  /** A `secrets serve` daemon answers on this data dir's socket; `stopHeadless` ends it. */
+  headlessRunning(): Promise<boolean>;
+  stopHeadless(): Promise<void>;
+  installCli(): Promise<CliInstall>;
+  setStartAtLogin(enabled: boolean): Promise<boolean>;
   quit(): void;
   log(message: string): void;
-}
-
-/** What the composition needs from electron/daemon (loaded on demand, like the CLI's `serve`). */
-export interface DaemonModule {
-  detectProtection(dataDir: string): 'passphrase' | 'insecure-keyfile' | null;
-  startDaemon(options: { dataDir: string; socketPath: string; passphrase?: string; confirmAdminInWindow?: boolean }): Promise<DaemonHandle & { stop(reason: string): Promise<void> }>;
 }
 
 export const KILLSWITCH_SHORTCUT = { darwin: 'Command+Alt+Shift+K', other: 'Control+Alt+Shift+K' } as const;
@@ -60,15 +65,29 @@ export interface TrayAppParts {
 }
 
 /**
- * Starts the daemon in this process and binds the app to it.
- * @throws DaemonError when the store cannot be opened (no store, no passphrase to unlock it with,
- * a daemon already running on the data dir): the adapter tells the person.
+ * Binds the app, then opens the store if it can without anybody (a kept passphrase, a key file);
+ * otherwise the dashboard opens on what the person has to do first (`app.state`).
  */
 export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, parts: TrayAppParts): Promise<TrayApp> {
-  const passphrase = await unlockPassphrase(shell, daemonModule);
-  const daemon = await daemonModule.startDaemon({ dataDir: shell.dataDir, socketPath: shell.socketPath, passphrase, confirmAdminInWindow: true });
-  const ui = createUiService(daemon);
-  for (const method of UI_METHODS) shell.handle(uiChannel(method), (params) => callUi(ui, method, params));
+  const listeners = new Set<(event: DaemonEvent) => void>();
+  const lifecycle: AppLifecycle = new AppLifecycle({
+    dataDir: shell.dataDir,
+    socketPath: shell.socketPath,
+    daemonModule,
+    sealer: shell.sealer,
+    keychain: shell.keychain,
+    headlessRunning: () => shell.headlessRunning(),
+    stopHeadless: () => shell.stopHeadless(),
+    installCli: () => shell.installCli(),
+    setStartAtLogin: (enabled) => shell.setStartAtLogin(enabled),
+    onRunning: (daemon) => bind(daemon),
+  });
+  const ui = createUiService({
+    daemon: () => lifecycle.running,
+    app: lifecycle,
+    subscribe: (listener) => (listeners.add(listener), () => listeners.delete(listener)),
+  });
+  for (const method of [...UI_METHODS, ...APP_METHODS]) shell.handle(uiChannel(method), (params) => callUi(ui, method, params));
 
   // Prompts one at a time; a prompt nobody answered in time is denied (the queue's timeout).
   const queue = new ApprovalQueue(parts.clock, (outcome) => {
@@ -87,10 +106,6 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
     const id = current === null ? null : promptId(current);
     if (id !== shown) shell.showApproval((shown = id));
   };
-  queue.onChange(() => {
-    showCurrent();
-    render();
-  });
 
   let status: StatusT | null = null;
   const waitingCount = () => {
@@ -99,7 +114,11 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
   };
   const render = () => shell.showTray(parts.trayView(status, waitingCount()), onMenu);
   const refresh = coalesce(async () => {
-    status = await ui.status({});
+    status = lifecycle.running === null ? null : await ui.status({});
+    render();
+  });
+  queue.onChange(() => {
+    showCurrent();
     render();
   });
 
@@ -113,7 +132,8 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
     else if (id === 'quit') void app.stop('quit from the tray').then(() => shell.quit());
   }
 
-  ui.onEvent((event: DaemonEvent) => {
+  function onEvent(event: DaemonEvent): void {
+    for (const listener of listeners) listener(event);
     shell.broadcast(UI_EVENT_CHANNEL, event);
     if (event.type === 'approval.requested') {
       const request = event.data.request as ApprovalRequestT;
@@ -130,34 +150,30 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
       shell.notify('Killswitch engaged', String(event.data.reason ?? ''));
     }
     refresh();
-  });
+  }
 
-  const accelerator = killswitchAccelerator(daemon.core.config.file.killswitch_shortcut, shell.platform);
-  if (accelerator !== null && !shell.registerShortcut(accelerator, () => engage('global shortcut'))) shell.log(`the killswitch shortcut ${accelerator} is taken by another program`);
-  await refresh.now();
+  /** The daemon runs: follow its events, show its state, give the killswitch its shortcut. */
+  function bind(daemon: RunningDaemon): void {
+    daemon.core.events.subscribe(onEvent);
+    const accelerator = killswitchAccelerator(daemon.core.config.file.killswitch_shortcut, shell.platform);
+    if (accelerator !== null && !shell.registerShortcut(accelerator, () => engage('global shortcut'))) shell.log(`the killswitch shortcut ${accelerator} is taken by another program`);
+    refresh();
+  }
 
   let stopping: Promise<void> | null = null;
   const app: TrayApp = {
     stop: (reason) =>
       (stopping ??= (async () => {
         queue.close();
-        await daemon.stop(reason);
+        await lifecycle.stop(reason);
       })()),
   };
-  return app;
-}
 
-/**
- * The passphrase to unlock with: none for a plaintext key file, else the one the keychain keeps.
- * @throws DaemonError when there is none to use (asking for it in a window comes with the renderer).
- */
-async function unlockPassphrase(shell: AppShell, daemonModule: DaemonModule): Promise<string | undefined> {
-  const protection = daemonModule.detectProtection(shell.dataDir);
-  if (protection !== 'passphrase') return undefined;
-  const saved = shell.sealer === null ? { kind: 'none' as const } : await loadSavedPassphrase(shell.dataDir, shell.sealer);
-  if (saved.kind === 'present') return saved.passphrase;
-  const { DaemonError } = await import('../../shared/errors.js');
-  throw new DaemonError('USAGE', 'the store is locked and the app has no saved passphrase to open it with', 'start the daemon in a terminal instead: secrets serve');
+  const state = await lifecycle.begin();
+  await refresh.now();
+  // Nothing runs until the person acts (create, unlock, take over): show them what to do.
+  if (state.phase !== 'running') shell.openDashboard();
+  return app;
 }
 
 /**

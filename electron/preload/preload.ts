@@ -9,12 +9,18 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { DaemonEvent, ParamsOf, ResultOf } from '../../shared/protocol.js';
-import { UI_EVENT_CHANNEL, type UiMethod, type UiReply, type UiService, uiChannel, unwrapUiReply } from '../../shared/ui-service.js';
+import { type AppCalls, type AppMethod, UI_EVENT_CHANNEL, type UiMethod, type UiReply, type UiService, uiChannel, unwrapUiReply } from '../../shared/ui-service.js';
 
 /** The page-side function of one UI method: forwards its params, and only them, on its own channel. */
 function call<M extends UiMethod>(method: M): (params: ParamsOf<M>) => Promise<ResultOf<M>> {
   const channel = uiChannel(method);
   return async (params) => unwrapUiReply((await ipcRenderer.invoke(channel, params)) as UiReply) as ResultOf<M>;
+}
+
+/** The page-side function of one app method (first run, settings of this computer), on its own channel. */
+function callApp<M extends AppMethod>(method: M): AppCalls[M] {
+  const channel = uiChannel(method);
+  return (async (params: unknown) => unwrapUiReply((await ipcRenderer.invoke(channel, params)) as UiReply)) as AppCalls[M];
 }
 
 function onEvent(listener: (event: DaemonEvent) => void): () => void {
@@ -50,6 +56,12 @@ const api = {
   'killswitch.disengage': call('killswitch.disengage'),
   'confirmations.list': call('confirmations.list'),
   'confirmations.decide': call('confirmations.decide'),
+  'app.state': callApp('app.state'),
+  'app.createStore': callApp('app.createStore'),
+  'app.unlock': callApp('app.unlock'),
+  'app.takeOver': callApp('app.takeOver'),
+  'app.installCli': callApp('app.installCli'),
+  'app.setStartAtLogin': callApp('app.setStartAtLogin'),
   onEvent,
 } satisfies UiService;
 

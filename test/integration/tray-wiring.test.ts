@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { PASSPHRASE, REPO, TestStore } from '../helpers/store.js';
@@ -64,6 +64,18 @@ class RunningApp {
   }
 }
 
+/** The built app in a child process, on the store's data dir. */
+function launch(store: TestStore): RunningApp {
+  const child = spawn(process.execPath, ['--require', FAKE_ELECTRON, MAIN], {
+    env: { PATH: process.env.PATH ?? '', ...store.env },
+    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+  });
+  return new RunningApp(child);
+}
+
+/** The passphrase as the app keeps it: sealed by the (fake) OS keychain. */
+const SEALED_PASSPHRASE = 'fake-keychain:' + Buffer.from(PASSPHRASE).toString('base64');
+
 describe('the tray app, wired', () => {
   let store: TestStore;
   let app: RunningApp;
@@ -71,13 +83,8 @@ describe('the tray app, wired', () => {
   before(async () => {
     store = new TestStore({ autoApprove: false });
     await store.init();
-    // The passphrase as the app keeps it: sealed by the (fake) OS keychain.
-    writeFileSync(join(store.home, 'passphrase.safe'), 'fake-keychain:' + Buffer.from(PASSPHRASE).toString('base64'), { mode: 0o600 });
-    const child = spawn(process.execPath, ['--require', FAKE_ELECTRON, MAIN], {
-      env: { PATH: process.env.PATH ?? '', ...store.env },
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-    });
-    app = new RunningApp(child);
+    writeFileSync(join(store.home, 'passphrase.safe'), SEALED_PASSPHRASE, { mode: 0o600 });
+    app = launch(store);
   });
   after(async () => {
     app.child.kill('SIGKILL');
@@ -178,5 +185,76 @@ describe('the tray app, wired', () => {
     const lease = await store.cli(['lease', 'token', '--client-id', 'newcomer']);
     assert.equal(lease.code, 5, lease.stderr);
     assert.ok((await app.state()).notifications.includes('Killswitch engaged'));
+  });
+});
+
+describe('the tray app opening the store', () => {
+  test('no kept passphrase: nothing is served until the person types it; a wrong one changes nothing; kept only when asked', async () => {
+    const store = new TestStore({ autoApprove: false });
+    await store.init();
+    const app = launch(store);
+    try {
+      const state = await app.until((s) => s.tray !== null && s.windows.length > 0, 'the tray and the dashboard');
+      assert.match(state.tray!.image, /tray-locked/, 'nothing served yet');
+      assert.equal(state.windows[0]!.loads[0]!.page, 'index.html', 'the dashboard opens on what to do');
+      assert.equal((await app.invoke('ui:app.state', {})).result.phase, 'unlock');
+      assert.equal((await store.cli(['status'])).code, 69, 'no daemon until unlocked');
+      assert.equal((await app.invoke('ui:status', {})).error.code, 'DAEMON_NOT_RUNNING');
+
+      assert.equal((await app.invoke('ui:app.unlock', { passphrase: 'not it', remember: true })).error.code, 'PASSPHRASE_INCORRECT');
+      assert.equal(existsSync(join(store.home, 'passphrase.safe')), false, 'a wrong passphrase is never kept');
+      const unlocked = await app.invoke('ui:app.unlock', { passphrase: PASSPHRASE, remember: true });
+      assert.equal(unlocked.result.phase, 'running', JSON.stringify(unlocked.error));
+      assert.equal((await store.cli(['status', '--json'])).json.data.pid, app.child.pid);
+      const kept = readFileSync(join(store.home, 'passphrase.safe'), 'utf8');
+      assert.equal(kept, SEALED_PASSPHRASE, "kept as the keychain's ciphertext");
+      assert.ok(!kept.includes(PASSPHRASE), 'never in plaintext');
+      await app.until((s) => !/tray-locked/.test(s.tray?.image ?? ''), 'the tray to show the daemon serving');
+    } finally {
+      app.child.kill('SIGKILL');
+      await store.cleanup();
+    }
+  });
+
+  test('a headless daemon already serving: the app asks, and takes over only when told to', async () => {
+    const store = new TestStore({ autoApprove: false });
+    await store.init();
+    writeFileSync(join(store.home, 'passphrase.safe'), SEALED_PASSPHRASE, { mode: 0o600 });
+    const headless = await store.start();
+    const app = launch(store);
+    try {
+      await app.until((s) => s.windows.length > 0, 'the dashboard');
+      const asked = (await app.invoke('ui:app.state', {})).result;
+      assert.equal(asked.phase, 'take-over-headless');
+      assert.match(asked.note, /already running/);
+      assert.equal((await store.cli(['status', '--json'])).json.data.pid, headless.child.pid, 'never displaced without being asked');
+      const taken = await app.invoke('ui:app.takeOver', {});
+      assert.equal(taken.result.phase, 'running', JSON.stringify(taken.error));
+      assert.equal(await headless.stop(), 0, 'the headless daemon stopped cleanly');
+      assert.equal((await store.cli(['status', '--json'])).json.data.pid, app.child.pid, 'the app serves the same socket now');
+    } finally {
+      app.child.kill('SIGKILL');
+      await store.cleanup();
+    }
+  });
+
+  test('the first run creates the store with the passphrase the person chose', async () => {
+    const store = new TestStore({ autoApprove: false });
+    const app = launch(store);
+    try {
+      await app.until((s) => s.windows.length > 0, 'the dashboard');
+      const first = (await app.invoke('ui:app.state', {})).result;
+      assert.equal(first.phase, 'create-store');
+      assert.deepEqual(first.offers, ['install-cli', 'start-at-login']);
+      assert.equal((await app.invoke('ui:app.createStore', { passphrase: 'short', remember: false })).error.code, 'INVALID_VALUE');
+      const created = await app.invoke('ui:app.createStore', { passphrase: PASSPHRASE, remember: false });
+      assert.equal(created.result.phase, 'running', JSON.stringify(created.error));
+      assert.ok(existsSync(join(store.home, 'identity.age')));
+      assert.equal(existsSync(join(store.home, 'passphrase.safe')), false, 'not kept: the person did not ask');
+      assert.equal((await store.admin(['add', 'first'], { input: 'v' })).code, 0, 'the passphrase the person chose opens it');
+    } finally {
+      app.child.kill('SIGKILL');
+      await store.cleanup();
+    }
   });
 });

@@ -6,7 +6,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
-import { UI_EVENT_CHANNEL, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
+import { APP_METHODS, UI_EVENT_CHANNEL, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
+
+/** Every method the window may call: the daemon's and the app's own. */
+const ALL_METHODS = [...UI_METHODS, ...APP_METHODS];
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BUILT = join(ROOT, 'dist', 'preload.cjs');
@@ -65,7 +68,7 @@ test('exposes agentSecrets and nothing else: one function per UI method plus onE
   assert.equal(exposed.length, 1);
   const [key, api] = exposed[0]!;
   assert.equal(key, 'agentSecrets');
-  assert.deepEqual(Object.keys(api as object).sort(), [...UI_METHODS, 'onEvent'].sort());
+  assert.deepEqual(Object.keys(api as object).sort(), [...ALL_METHODS, 'onEvent'].sort());
   for (const [name, value] of Object.entries(api as object)) assert.equal(typeof value, 'function', name);
   for (const generic of ['invoke', 'send', 'on', 'ipcRenderer', 'call']) assert.equal(generic in (api as object), false, generic);
   assert.equal(listeners.size, 0, 'no subscription until the page asks for one');
@@ -74,7 +77,7 @@ test('exposes agentSecrets and nothing else: one function per UI method plus onE
 test('each UI method invokes exactly its own channel with exactly its params, and returns the answer', async () => {
   const { exposed, invoked } = loadPreload();
   const api = exposed[0]![1] as Record<string, (...args: unknown[]) => Promise<unknown>>;
-  for (const method of UI_METHODS) {
+  for (const method of ALL_METHODS) {
     const params = { probe: method };
     const before = invoked.length;
     const answer = await api[method]!(params, 'an extra argument', { channel: 'ui:secrets.remove' });
@@ -84,7 +87,7 @@ test('each UI method invokes exactly its own channel with exactly its params, an
   }
   assert.deepEqual(
     invoked.map((call) => call[0]),
-    UI_METHODS.map(uiChannel),
+    ALL_METHODS.map(uiChannel),
   );
 });
 

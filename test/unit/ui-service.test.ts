@@ -3,7 +3,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { createDispatch } from '../../electron/daemon/server/dispatch.js';
 import { createHandlers } from '../../electron/daemon/server/handlers.js';
 import { createUiService } from '../../electron/main/ui-service.js';
-import { UI_METHODS } from '../../shared/ui-service.js';
+import { type AppCalls, UI_METHODS } from '../../shared/ui-service.js';
 import type { DaemonEvent } from '../../shared/protocol.js';
 import { type TestCore, createTestCore } from '../helpers/core.js';
 
@@ -13,7 +13,11 @@ beforeEach(async () => {
 });
 afterEach(() => t.dispose());
 
-const service = () => createUiService({ dispatch: createDispatch(t.core, createHandlers(t.core)), core: t.core });
+const NO_APP = new Proxy({}, { get: () => () => Promise.reject(new Error('not in this test')) }) as AppCalls;
+const service = () => {
+  const handle = { dispatch: createDispatch(t.core, createHandlers(t.core)), core: t.core };
+  return createUiService({ daemon: () => handle, app: NO_APP, subscribe: (listener) => t.core.events.subscribe(listener) });
+};
 
 test('every UI method is a function; the window acts as the person, with no passphrase', async () => {
   const ui = service();
@@ -50,4 +54,11 @@ test('events reach the window as they happen, and stop after unsubscribing', asy
 
 test('bad params from the window are refused like any other caller\'s', async () => {
   await assert.rejects(service()['secrets.add']({ name: '../x', value: 'v' }), /secret names are/);
+});
+
+test('before the store is open, daemon calls say so and app calls still work', async () => {
+  const app = { 'app.state': async () => ({ phase: 'unlock' }) } as unknown as AppCalls;
+  const ui = createUiService({ daemon: () => null, app, subscribe: () => () => {} });
+  await assert.rejects(ui.status({}), (e: { code?: string }) => e.code === 'DAEMON_NOT_RUNNING');
+  assert.deepEqual(await ui['app.state']({}), { phase: 'unlock' });
 });
