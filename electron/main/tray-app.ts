@@ -6,7 +6,7 @@
  * implements and the wiring test replaces with a recording double.
  */
 import { isDaemonError } from '../../shared/errors.js';
-import type { AdminConfirmationT, ApprovalRequestT, DaemonEvent, StatusT } from '../../shared/protocol.js';
+import type { AdminConfirmationT, ApprovalRequestT, AuditEntryT, DaemonEvent, StatusT } from '../../shared/protocol.js';
 import { APP_METHODS, type CliInstall, UI_EVENT_CHANNEL, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
 import type { Clock } from '../daemon/clock.js';
 import { AppLifecycle, type DaemonModule, type RunningDaemon } from './app-lifecycle.js';
@@ -148,6 +148,9 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
       queue.withdraw((event.data.confirmation as AdminConfirmationT).confirmation_id);
     } else if (event.type === 'killswitch.engaged') {
       shell.notify('Killswitch engaged', String(event.data.reason ?? ''));
+    } else if (event.type === 'audit.appended' && (event.data.entry as AuditEntryT).action === 'heartbeat.failed') {
+      const detail = (event.data.entry as AuditEntryT).detail ?? {};
+      shell.notify('Heartbeat failing', `${String(detail.reason ?? 'the endpoint did not answer')} (${String(detail.consecutive_failures ?? '?')} of ${String(detail.failures_before_trigger ?? '?')} before the killswitch)`);
     }
     refresh();
   }
