@@ -73,17 +73,18 @@ describe('running a command', () => {
   });
 
   test('SIGTERM to exec reaches the child, which may exit on its own terms', async () => {
-    const child = spawn(process.execPath, [CLI, 'exec', '--', 'sh', '-c', 'trap "echo got-term; exit 3" TERM; sleep 30 & wait'], {
+    const child = spawn(process.execPath, [CLI, 'exec', '--', 'sh', '-c', 'trap "echo got-term; exit 3" TERM; echo ready; sleep 30 & wait'], {
       cwd: project,
       env: { PATH: process.env.PATH ?? '', ...store.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c));
-    await new Promise((r) => setTimeout(r, 800));
+    // Signalled once the command runs with its trap set (a fixed wait lost the race on a busy machine).
+    for (const deadline = Date.now() + 20_000; !out.includes('ready') && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
     child.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => child.on('close', r));
-    assert.equal(out, 'got-term\n');
+    assert.equal(out, 'ready\ngot-term\n');
     assert.equal(code, 3);
   });
 });
