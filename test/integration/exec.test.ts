@@ -97,7 +97,8 @@ describe('when access ends first', () => {
       leases = (await store.cli(['leases', '--client', 'exec-project'])).json.data.leases;
       if (leases.length < 2) await new Promise((r) => setTimeout(r, 50));
     }
-    await new Promise((r) => setTimeout(r, 300));
+    // exec registers the command's group right after starting it: give a busy machine room for that.
+    await new Promise((r) => setTimeout(r, 1000));
     await store.cli(['revoke', leases[0]!.lease_id]);
     const result = await running;
     assert.equal(result.code, 79);
@@ -126,7 +127,7 @@ describe('when access ends first', () => {
   test('the killswitch stops the command: exit 79 naming it', async () => {
     const running = exec(['--', 'sh', '-c', 'trap "" TERM; sleep 30']);
     for (let i = 0; i < 100 && (await store.cli(['leases', '--client', 'exec-project'])).json.data.leases.length < 2; i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 300));
+    await new Promise((r) => setTimeout(r, 1000));
     assert.equal((await store.cli(['killswitch', '--reason', 'exec drill'])).json.data.terminated_process_groups, 1);
     const result = await running;
     assert.equal(result.code, 79);
