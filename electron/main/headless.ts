@@ -25,14 +25,27 @@ export async function headlessDaemonPid(socketPath: string): Promise<number | nu
   }
 }
 
-/** @throws DaemonError TIMEOUT when it is still answering after the timeout. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits for the process itself to be gone, not just its socket: it closes the socket first and lets go
+ * of the data dir's lock last, when it exits.
+ * @throws DaemonError TIMEOUT when it is still running after the timeout.
+ */
 export async function stopHeadlessDaemon(socketPath: string, kill: (pid: number, signal: NodeJS.Signals) => void = process.kill): Promise<void> {
   const pid = await headlessDaemonPid(socketPath);
   if (pid === null) return;
   kill(pid, 'SIGTERM');
   const deadline = Date.now() + STOP_TIMEOUT_MS;
-  while ((await headlessDaemonPid(socketPath)) !== null) {
+  while (alive(pid)) {
     if (Date.now() > deadline) throw new DaemonError('TIMEOUT', `the headless daemon (pid ${pid}) did not stop`, `stop it yourself (kill ${pid}), then open the app again`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -229,7 +229,8 @@ describe('the tray app opening the store', () => {
       assert.match(asked.note, /already running/);
       assert.equal((await store.cli(['status', '--json'])).json.data.pid, headless.child.pid, 'never displaced without being asked');
       const taken = await app.invoke('ui:app.takeOver', {});
-      assert.equal(taken.result.phase, 'running', JSON.stringify(taken.error));
+      assert.equal(taken.error, undefined, JSON.stringify(taken.error));
+      assert.equal(taken.result.phase, 'running');
       assert.equal(await headless.stop(), 0, 'the headless daemon stopped cleanly');
       assert.equal((await store.cli(['status', '--json'])).json.data.pid, app.child.pid, 'the app serves the same socket now');
     } finally {
