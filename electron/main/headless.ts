@@ -1,27 +1,28 @@
 /**
  * A `secrets serve` daemon already serving this data dir: the app finds it on the socket and, when
- * the person says so, stops it (SIGTERM to the pid its own `status` reports) and waits until its
- * socket no longer answers, so the app's daemon can take the data dir's lock.
+ * the person says so, stops it and waits until its process is gone (it closes its socket first and
+ * lets go of the data dir's lock last). Which process to stop comes from the kernel (the socket
+ * peer's credentials), never from what the listener says about itself: whatever holds the socket is
+ * what gets the signal, so a process impersonating the daemon cannot point the app at a bystander.
  */
+import { once } from 'node:events';
+import { createConnection } from 'node:net';
 import { DaemonError } from '../../shared/errors.js';
-import { RpcClient } from '../cli/rpc-client.js';
+import { createPeerVerifier } from '../daemon/callers/peer-identity.js';
 
 const STOP_TIMEOUT_MS = 15_000;
 
-/** The pid of the daemon answering on `socketPath`, or null when none answers. */
+/** The pid of the process listening on `socketPath` (of this user), or null when nothing listens. */
 export async function headlessDaemonPid(socketPath: string): Promise<number | null> {
-  let client: RpcClient;
+  const socket = createConnection(socketPath);
   try {
-    client = await RpcClient.connect(socketPath);
-  } catch {
-    return null;
-  }
-  try {
-    return (await client.call('status', {})).pid;
+    await once(socket, 'connect');
+    const credentials = createPeerVerifier({ allowUnverified: false }).credentialsOf(socket);
+    return credentials !== null && credentials.uid === process.getuid?.() ? credentials.pid : null;
   } catch {
     return null;
   } finally {
-    client.close();
+    socket.destroy();
   }
 }
 
@@ -34,11 +35,7 @@ function alive(pid: number): boolean {
   }
 }
 
-/**
- * Waits for the process itself to be gone, not just its socket: it closes the socket first and lets go
- * of the data dir's lock last, when it exits.
- * @throws DaemonError TIMEOUT when it is still running after the timeout.
- */
+/** @throws DaemonError TIMEOUT when it is still running after the timeout. */
 export async function stopHeadlessDaemon(socketPath: string, kill: (pid: number, signal: NodeJS.Signals) => void = process.kill): Promise<void> {
   const pid = await headlessDaemonPid(socketPath);
   if (pid === null) return;
