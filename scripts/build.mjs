@@ -34,7 +34,16 @@ await Promise.all([
   build({ ...common, format: 'cjs', entryPoints: { preload: 'electron/preload/preload.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
   // The tray app's main process: CommonJS as Electron's `main` expects; it loads the daemon bundle
   // beside it at run time, and Electron itself is never bundled.
-  build({ ...common, format: 'cjs', entryPoints: { 'main/main': 'electron/main/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, external: ['electron'] }),
+  build({
+    ...common,
+    format: 'cjs',
+    entryPoints: { 'main/main': 'electron/main/main.ts' },
+    outdir: 'dist',
+    outExtension: { '.js': '.cjs' },
+    external: ['electron', 'better-sqlite3', 'agent-secrets-peercred'],
+    // Modules shared with the ESM daemon fall back to import.meta only where `require` is missing.
+    logOverride: { 'empty-import-meta': 'silent' },
+  }),
 ]);
 
 // Until the React window exists (its own build), the app loads these static pages.

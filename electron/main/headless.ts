@@ -6,18 +6,23 @@
  * what gets the signal, so a process impersonating the daemon cannot point the app at a bystander.
  */
 import { once } from 'node:events';
+import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { DaemonError } from '../../shared/errors.js';
 import { createPeerVerifier } from '../daemon/callers/peer-identity.js';
 
 const STOP_TIMEOUT_MS = 15_000;
 
+// The main bundle is CommonJS (its own `require`); under the tests' ESM loader only import.meta works.
+const requireHere: NodeJS.Require = typeof require === 'function' ? require : createRequire(import.meta.url);
+const loadAddon = () => (requireHere('agent-secrets-peercred') as { peerCredentials: (fd: number) => { pid: number; uid: number } }).peerCredentials;
+
 /** The pid of the process listening on `socketPath` (of this user), or null when nothing listens. */
 export async function headlessDaemonPid(socketPath: string): Promise<number | null> {
   const socket = createConnection(socketPath);
   try {
     await once(socket, 'connect');
-    const credentials = createPeerVerifier({ allowUnverified: false }).credentialsOf(socket);
+    const credentials = createPeerVerifier({ allowUnverified: false, load: loadAddon }).credentialsOf(socket);
     return credentials !== null && credentials.uid === process.getuid?.() ? credentials.pid : null;
   } catch {
     return null;
