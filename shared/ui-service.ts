@@ -84,10 +84,6 @@ export function uiChannel(method: UiMethod | AppMethod): string {
 /** The channel daemon events reach the window on. */
 export const UI_EVENT_CHANNEL = 'ui:event';
 
-export function isUiMethod(name: string): name is UiMethod {
-  return (UI_METHODS as readonly string[]).includes(name);
-}
-
 /**
  * What crosses IPC for one call. Electron flattens a thrown error into a message, losing its code and
  * hint; the window needs them to say what happened and what to do, so the answer travels as a value.

@@ -5,7 +5,7 @@
  * file never holds something an agent can reverse. The file is the keychain's ciphertext, never the
  * passphrase itself.
  */
-import { readFileSync, unlinkSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../daemon/store/atomic-file.js';
 
@@ -35,12 +35,4 @@ export async function loadSavedPassphrase(dataDir: string, sealer: Sealer): Prom
 
 export async function savePassphrase(dataDir: string, sealer: Sealer, passphrase: string): Promise<void> {
   writeFileAtomic(join(dataDir, PASSPHRASE_FILE), await sealer.seal(passphrase), 0o600);
-}
-
-export function forgetPassphrase(dataDir: string): void {
-  try {
-    unlinkSync(join(dataDir, PASSPHRASE_FILE));
-  } catch {
-    // Nothing saved.
-  }
 }

@@ -8,6 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { APP_METHODS, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
 import { PASSPHRASE, REPO, TestStore } from '../helpers/store.js';
 
 const FAKE_ELECTRON = join(REPO, 'test', 'fixtures', 'fake-electron', 'register.cjs');
@@ -95,7 +96,7 @@ describe('the tray app, wired', () => {
     const state = await app.until((s) => s.tray !== null, 'the tray');
     assert.match(state.tray!.image, /tray-idle/);
     assert.deepEqual(state.errors, []);
-    assert.ok(state.channels.includes('ui:requests.approve') && state.channels.includes('ui:killswitch.engage'));
+    assert.deepEqual([...state.channels].sort(), [...UI_METHODS, ...APP_METHODS].map(uiChannel).sort(), 'one channel per method the window may call, and no other');
     assert.ok(state.shortcuts.length === 1, 'the killswitch shortcut is registered');
     assert.deepEqual(state.schemes, ['app'], 'the pages get an origin of their own');
     const page = await app.fetch('app://bundle/index.html');
