@@ -1,8 +1,7 @@
 // Bundles the CLI and the daemon with esbuild: one file each, so a cold `secrets lease` loads one
 // small module and never TypeScript, SQLite or age.
 import { build } from 'esbuild';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { build as viteBuild } from 'vite';
 
 const common = {
   bundle: true,
@@ -46,6 +45,5 @@ await Promise.all([
   }),
 ]);
 
-// Until the React window exists (its own build), the app loads these static pages.
-mkdirSync('dist/renderer', { recursive: true });
-for (const page of ['index.html', 'approval.html']) copyFileSync(join('renderer', 'placeholder', page), join('dist', 'renderer', page));
+// The window (React): Vite builds its two pages into dist/renderer (renderer/vite.config.ts).
+await viteBuild({ configFile: 'renderer/vite.config.ts' });

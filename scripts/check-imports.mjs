@@ -17,6 +17,8 @@ export const LAYERS = [
   { name: 'cli', prefix: 'electron/cli/', may: ['shared', 'cli', 'cli/in-process'], builtins: true, packages: false },
   { name: 'main', prefix: 'electron/main/', may: ['shared', 'daemon', 'cli', 'cli/in-process', 'main'], builtins: true, packages: true, electron: true },
   { name: 'preload', prefix: 'electron/preload/', may: ['shared', 'preload'], builtins: false, packages: false, electron: true },
+  // The window's build config runs in Node at build time, never in the window.
+  { name: 'renderer build', prefix: 'renderer/vite.config.ts', may: [], builtins: true, packages: true },
   { name: 'renderer', prefix: 'renderer/', may: ['shared', 'renderer'], builtins: false, packages: true },
 ];
 
