@@ -4,75 +4,12 @@
  * talks to it, and the test plays the person through the app's own IPC handlers and tray menu.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { APP_METHODS, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
-import { PASSPHRASE, REPO, TestStore } from '../helpers/store.js';
-
-const FAKE_ELECTRON = join(REPO, 'test', 'fixtures', 'fake-electron', 'register.cjs');
-const MAIN = join(REPO, 'dist', 'main', 'main.cjs');
-const APPROVAL_PAGE = 'app://bundle/approval.html';
-
-interface AppState {
-  tray: { image: string; tooltip: string; menu: { id?: string; label?: string; enabled?: boolean; type?: string }[] } | null;
-  windows: { options: any; loads: { url: string; page: string; hash: string | null }[]; shown: string | null; destroyed: boolean; lockedDown: boolean }[];
-  channels: string[];
-  shortcuts: string[];
-  notifications: string[];
-  errors: string[];
-  schemes: string[];
-}
-
-/** The app process and its control channel (the fake Electron answers over Node's IPC). */
-class RunningApp {
-  private nextId = 1;
-  private readonly waiting = new Map<number, (reply: any) => void>();
-  stderr = '';
-
-  constructor(readonly child: ChildProcess) {
-    child.on('message', (reply: any) => this.waiting.get(reply.id)?.(reply));
-    child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-  }
-
-  private ask(message: object): Promise<any> {
-    const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, resolve);
-      this.child.send({ id, ...message });
-    });
-  }
-
-  state = async (): Promise<AppState> => (await this.ask({ cmd: 'state' })).state;
-  click = (item: string) => this.ask({ cmd: 'click', item });
-  /** Calls an IPC handler as the page at `senderUrl`; the answer is the handler's reply envelope. */
-  fetch = (url: string): Promise<{ status: number; headers: Record<string, string>; body: string }> => this.ask({ cmd: 'fetch', url });
-  invoke = async (channel: string, params: unknown, senderUrl = APPROVAL_PAGE): Promise<{ result?: any; error?: any }> => {
-    const answer = await this.ask({ cmd: 'invoke', channel, params, senderUrl });
-    if (answer.error !== undefined) throw new Error(answer.error);
-    return answer.result.ok ? { result: answer.result.result } : { error: answer.result.error };
-  };
-
-  async until(check: (state: AppState) => boolean, what: string, timeoutMs = 15_000): Promise<AppState> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const state = await this.state();
-      if (check(state)) return state;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(state).slice(0, 2000)}\n${this.stderr}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
-/** The built app in a child process, on the store's data dir. */
-function launch(store: TestStore): RunningApp {
-  const child = spawn(process.execPath, ['--require', FAKE_ELECTRON, MAIN], {
-    env: { PATH: process.env.PATH ?? '', ...store.env },
-    stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-  });
-  return new RunningApp(child);
-}
+import { PASSPHRASE, TestStore } from '../helpers/store.js';
+import { type AppState, type RunningApp, launchTrayApp as launch } from '../helpers/tray-app.js';
 
 /** The passphrase as the app keeps it: sealed by the (fake) OS keychain. */
 const SEALED_PASSPHRASE = 'fake-keychain:' + Buffer.from(PASSPHRASE).toString('base64');

@@ -1,0 +1,117 @@
+/**
+ * The tray app's windows in a real browser: the built renderer (dist/renderer) in Debian's Chromium,
+ * driven by playwright-core. Pages are served by the app's own app:// handler (with its CSP), through
+ * `http://localhost:9/` routed to it (nothing listens there); `window.agentSecrets` is the preload's
+ * bridge-api.ts over a binding that calls the app's IPC handlers as that page; the app's broadcasts
+ * reach the pages as they would through the preload. Nothing is downloaded: the browser is the
+ * system's.
+ */
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
+import { UI_EVENT_CHANNEL } from '../../shared/ui-service.js';
+import { REPO } from './store.js';
+import type { Push, RunningApp } from './tray-app.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// localhost is a secure context, as app:// is in the app (its scheme is registered secure).
+const ORIGIN = 'http://localhost:9';
+const APP_ORIGIN = 'app://bundle';
+
+export type PageName = 'index.html' | 'approval.html';
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/run does)`);
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+}
+
+let bridgeScript: Promise<string> | null = null;
+/** The page side of the bridge, bundled once per process. */
+function pageBridge(): Promise<string> {
+  bridgeScript ??= build({ entryPoints: [join(REPO, 'test', 'helpers', 'page-bridge.ts')], bundle: true, format: 'iife', write: false, target: 'chrome120', logLevel: 'warning' }).then(
+    (result) => result.outputFiles[0]!.text,
+  );
+  return bridgeScript;
+}
+
+export interface WindowOptions {
+  hash?: string;
+  colorScheme?: 'light' | 'dark';
+  viewport?: { width: number; height: number };
+}
+
+/** The app's windows as browser pages, each in its own context (like separate BrowserWindows). */
+export class AppWindows {
+  private readonly pages = new Set<Page>();
+  private readonly contexts = new Set<BrowserContext>();
+  private readonly unsubscribe: () => void;
+  /** Approval prompts the app opened a window for, in order (request or confirmation ids). */
+  readonly approvalsShown: string[] = [];
+  /** Console errors and page errors: a test asserts there are none (a CSP violation shows here). */
+  readonly pageErrors: string[] = [];
+
+  constructor(
+    private readonly app: RunningApp,
+    private readonly browser: Browser,
+  ) {
+    this.unsubscribe = app.onPush((push) => this.onPush(push));
+  }
+
+  private onPush(push: Push): void {
+    if (push.push === 'send' && push.channel === UI_EVENT_CHANNEL) {
+      for (const page of this.pages) void deliver(page, push.payload);
+    } else if (push.push === 'load') {
+      const url = new URL(push.url);
+      if (url.pathname === '/approval.html' && url.hash.length > 1) this.approvalsShown.push(decodeURIComponent(url.hash.slice(1)));
+    }
+  }
+
+  /** Opens one of the app's pages as the app would load it. */
+  async open(name: PageName, options: WindowOptions = {}): Promise<Page> {
+    const context = await this.browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: options.viewport ?? { width: 1200, height: 800 }, reducedMotion: 'reduce' });
+    this.contexts.add(context);
+    await context.route(`${ORIGIN}/**`, async (route) => {
+      const path = new URL(route.request().url()).pathname;
+      const answer = await this.app.fetch(APP_ORIGIN + path);
+      await route.fulfill({ status: answer.status, headers: answer.headers, body: Buffer.from(answer.bodyBase64, 'base64') });
+    });
+    await context.exposeBinding('__agentSecretsInvoke', async ({ page }, channel: string, params: unknown) => this.app.invokeRaw(channel, params, APP_ORIGIN + new URL(page.url()).pathname));
+    await context.addInitScript({ content: await pageBridge() });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => this.pageErrors.push(`${name}: ${error.message}`));
+    page.on('console', (message) => {
+      if (message.type() === 'error') this.pageErrors.push(`${name}: ${message.text()}`);
+    });
+    page.on('close', () => this.pages.delete(page));
+    this.pages.add(page);
+    await page.goto(`${ORIGIN}/${name}${options.hash === undefined ? '' : '#' + encodeURIComponent(options.hash)}`);
+    return page;
+  }
+
+  /** Waits for the app to open the approval window for a new prompt, and returns the prompt's id. */
+  async nextApproval(after: number, timeoutMs = 15_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.approvalsShown.length <= after) {
+      if (Date.now() > deadline) throw new Error(`no approval window after #${after}: ${this.app.stderr}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return this.approvalsShown[after]!;
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await Promise.all([...this.contexts].map((c) => c.close().catch(() => {})));
+  }
+}
+
+/** Events reach a page in the order the app sent them. */
+const queues = new WeakMap<Page, Promise<unknown>>();
+function deliver(page: Page, event: unknown): Promise<unknown> {
+  const next = (queues.get(page) ?? Promise.resolve())
+    .then(() => page.evaluate((e) => (globalThis as unknown as { __agentSecretsDeliver(e: unknown): void }).__agentSecretsDeliver(e), event))
+    .catch(() => {});
+  queues.set(page, next);
+  return next;
+}
