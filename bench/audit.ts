@@ -6,11 +6,12 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { AuditLog, type AuditInput } from '../electron/daemon/audit/audit.js';
+import { AuditLog } from '../electron/daemon/audit/audit.js';
 import { deriveAuditKey } from '../electron/daemon/audit/audit-chain.js';
 import { verifyAuditChain } from '../electron/daemon/audit/audit-verify.js';
 import { unlockIdentity } from '../electron/daemon/store/identity.js';
 import { openDb } from '../electron/daemon/store/db.js';
+import { FILL_CLIENTS, FILL_SECRETS, fillAudit } from '../test/helpers/audit-fill.js';
 import { PASSPHRASE, withStore } from './harness.js';
 import type { SectionResult } from './report.js';
 import { fmtInt, fmtMiB, fmtMs, median } from './stats.js';
@@ -20,34 +21,6 @@ export interface AuditOptions {
   batch: number;
   queryRepeats: number;
   progress?: (message: string) => void;
-}
-
-const CLIENTS = 100;
-const SECRETS = 100;
-const ENTRY_SPACING_MS = 2000;
-
-/** mulberry32: a small deterministic PRNG, so every run fills the same log. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function makeEntry(random: () => number, index: number): AuditInput {
-  const client_id = `agent-${Math.floor(random() * CLIENTS)}`;
-  const secret_name = `SECRET_${Math.floor(random() * SECRETS)}`;
-  const pid = 1000 + Math.floor(random() * 30_000);
-  const lease_id = `L-${index.toString(32).padStart(16, 'a')}`;
-  const r = random();
-  if (r < 0.55) return { action: 'lease.granted', client_id, pid, secret_name, lease_id, detail: { ttl: '1h' } };
-  if (r < 0.9) return { action: 'lease.expired', client_id, pid, secret_name, lease_id, detail: { reason: 'ttl elapsed' } };
-  if (r < 0.98) return { action: 'lease.revoked', client_id, pid, secret_name, lease_id, detail: { reason: 'revoked by request' } };
-  return { action: 'secret.updated', secret_name };
 }
 
 function timeRepeated<T>(repeats: number, fn: () => T): { first: number; median: number; max: number; result: T } {
@@ -65,29 +38,17 @@ export async function benchAudit(options: AuditOptions): Promise<SectionResult> 
   return withStore('audit', async (store) => {
     const path = join(store.home, 'state.db');
     const key = deriveAuditKey((await unlockIdentity(store.home, PASSPHRASE)).identity);
-    // Fill.
-    const random = prng(42);
-    let clock = Date.now() - options.entries * ENTRY_SPACING_MS;
-    const fillDb = openDb(path);
-    const writer = new AuditLog(fillDb, key, () => clock);
     const fillStart = performance.now();
-    for (let done = 0; done < options.entries; ) {
-      const n = Math.min(options.batch, options.entries - done);
-      const first = done;
-      fillDb.transaction(() => {
-        for (let i = 0; i < n; i++) {
-          clock += ENTRY_SPACING_MS;
-          writer.append(makeEntry(random, first + i));
-        }
-        writer.commitHead();
-      })();
-      done += n;
-      // Yield between batches so a Ctrl-C is handled (and temp files removed) promptly.
-      await new Promise((r) => setImmediate(r));
-      if (done % 200_000 === 0) options.progress?.(`audit: ${fmtInt(done)} entries written (${fmtInt(done / ((performance.now() - fillStart) / 1000))}/s)`);
-    }
+    const { lastAt: clock } = await fillAudit({
+      home: store.home,
+      passphrase: PASSPHRASE,
+      entries: options.entries,
+      batch: options.batch,
+      progress: (done) => {
+        if (done % 200_000 === 0) options.progress?.(`audit: ${fmtInt(done)} entries written (${fmtInt(done / ((performance.now() - fillStart) / 1000))}/s)`);
+      },
+    });
     const fillMs = performance.now() - fillStart;
-    fillDb.close();
     const sizeBytes = statSync(path).size;
 
     // Query and verify on a fresh connection, as the daemon would after a start.
@@ -140,7 +101,7 @@ export async function benchAudit(options: AuditOptions): Promise<SectionResult> 
         ],
         notes: [
           `audit: filled ${fmtInt(options.entries)} entries through AuditLog.append in transactions of ${fmtInt(options.batch)} in ${fmtMs(fillMs)} ` +
-            `(${fmtInt(options.entries / (fillMs / 1000))}/s), ${CLIENTS} clients × ${SECRETS} secrets × 4 actions; state.db ${fmtMiB(sizeBytes)}. ` +
+            `(${fmtInt(options.entries / (fillMs / 1000))}/s), ${FILL_CLIENTS} clients × ${FILL_SECRETS} secrets × 4 actions; state.db ${fmtMiB(sizeBytes)}. ` +
             `Queries: median of ${options.queryRepeats} (first run in brackets, max ${timed.map((q) => fmtMs(q.max)).join(' / ')}).`,
         ],
       };
