@@ -153,16 +153,35 @@ export const METHODS = {
   'lease.revoke': method('holder', revokeParams, z.object({ revoked: z.array(z.string()) }), 'revoke leases'),
   'audit.query': method(
     'anyone',
+    /**
+     * Every filter narrows (AND). Which entries: the newest `tail` that match — or, with `after_id` and
+     * no `tail`, the oldest ones after it (reading forwards); without `tail` at most 50, or 100,000 when
+     * `since`, `from` or `after_id` bounds the range. Their order: oldest first (as `secrets audit`
+     * prints them) unless `newest_first`.
+     */
     z
       .object({
         tail: z.number().int().positive().max(100_000).optional(),
+        /** A duration back from now ("1h"): entries at or after now − since. */
         since: duration.optional(),
         after_id: z.number().int().nonnegative().optional(),
+        /** Entries with id < before_id: the next older page of a newest-first timeline. */
+        before_id: z.number().int().positive().optional(),
+        /** ISO 8601 times, both included: from ≤ at ≤ until. */
+        from: z.iso.datetime({ offset: true }).optional(),
+        until: z.iso.datetime({ offset: true }).optional(),
         client_id: z.string().max(200).optional(),
         secret_name: z.string().max(200).optional(),
         action: z.string().max(100).optional(),
+        /** A substring of the entry's stored JSON text, ASCII case-insensitive; `%` and `_` are literal. */
+        text: z.string().min(1).max(200).optional(),
+        newest_first: z.boolean().optional(),
       })
-      .strict(),
+      .strict()
+      .refine((p) => p.from === undefined || p.until === undefined || Date.parse(p.from) <= Date.parse(p.until), {
+        message: 'from is after until',
+        path: ['from'],
+      }),
     z.object({ entries: z.array(AuditEntry) }),
     'read the audit log',
   ),

@@ -18,13 +18,19 @@ export interface AuditInput {
   detail?: Record<string, unknown> | null;
 }
 
+/** What `audit.query` selects (see its params in shared/protocol.ts); times in ms since the epoch. */
 export interface AuditFilter {
   tail?: number;
   sinceMs?: number;
   afterId?: number;
+  beforeId?: number;
+  fromMs?: number;
+  untilMs?: number;
   clientId?: string;
   secretName?: string;
   action?: string;
+  text?: string;
+  newestFirst?: boolean;
 }
 
 export interface AuditHead {
@@ -116,20 +122,32 @@ export class AuditLog {
     return this.head.lastId;
   }
 
+  /**
+   * The newest `tail` matching entries (or, reading forwards with `after_id` and no `tail`, the oldest
+   * after it), oldest first unless `newestFirst`. Equality filters and bounds use the indexed
+   * generated columns; `text` scans the stored JSON text with instr(), so `%` and `_` are literal, and
+   * SQLite's lower() folds ASCII only.
+   */
   query(filter: AuditFilter): AuditEntryT[] {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (filter.clientId !== undefined) (where.push('client_id = ?'), args.push(filter.clientId));
-    if (filter.secretName !== undefined) (where.push('secret_name = ?'), args.push(filter.secretName));
-    if (filter.action !== undefined) (where.push('action = ?'), args.push(filter.action));
-    if (filter.sinceMs !== undefined) (where.push('at >= ?'), args.push(filter.sinceMs));
-    if (filter.afterId !== undefined) (where.push('id > ?'), args.push(filter.afterId));
-    const limit = Math.min(filter.tail ?? (filter.sinceMs !== undefined || filter.afterId !== undefined ? MAX_ROWS : DEFAULT_TAIL), MAX_ROWS);
-    // Newest first to take the tail, then back to chronological order; `after_id` reads forwards.
-    const order = filter.afterId !== undefined && filter.tail === undefined ? 'ASC' : 'DESC';
-    const sql = `SELECT entry FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${order} LIMIT ?`;
+    const add = (clause: string, value: unknown) => (where.push(clause), args.push(value));
+    if (filter.clientId !== undefined) add('client_id = ?', filter.clientId);
+    if (filter.secretName !== undefined) add('secret_name = ?', filter.secretName);
+    if (filter.action !== undefined) add('action = ?', filter.action);
+    if (filter.sinceMs !== undefined) add('at >= ?', filter.sinceMs);
+    if (filter.fromMs !== undefined) add('at >= ?', filter.fromMs);
+    if (filter.untilMs !== undefined) add('at <= ?', filter.untilMs);
+    if (filter.afterId !== undefined) add('id > ?', filter.afterId);
+    if (filter.beforeId !== undefined) add('id < ?', filter.beforeId);
+    if (filter.text !== undefined) add('instr(lower(entry), lower(?)) > 0', filter.text);
+    const bounded = filter.sinceMs !== undefined || filter.fromMs !== undefined || filter.afterId !== undefined;
+    const limit = Math.min(filter.tail ?? (bounded ? MAX_ROWS : DEFAULT_TAIL), MAX_ROWS);
+    // Newest first to take the tail; `after_id` without a tail reads forwards from it.
+    const forwards = filter.afterId !== undefined && filter.tail === undefined;
+    const sql = `SELECT entry FROM audit ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY id ${forwards ? 'ASC' : 'DESC'} LIMIT ?`;
     const rows = this.db.prepare(sql).pluck().all(...args, limit) as string[];
-    if (order === 'DESC') rows.reverse();
+    if (forwards === Boolean(filter.newestFirst)) rows.reverse();
     return rows.map(toAuditEntry);
   }
 }

@@ -12,10 +12,16 @@ export function auditHandlers(core: Core): HandlerGroup<'audit.query' | 'audit.v
       entries: core.audit.query({
         tail: p.tail,
         afterId: p.after_id,
+        beforeId: p.before_id,
         clientId: p.client_id,
         secretName: p.secret_name,
         action: p.action,
+        text: p.text,
+        newestFirst: p.newest_first,
         sinceMs: p.since === undefined ? undefined : core.clock.now() - parseDuration(p.since, '--since', TEN_YEARS_MS),
+        // The schema checked both are ISO 8601 times.
+        fromMs: p.from === undefined ? undefined : Date.parse(p.from),
+        untilMs: p.until === undefined ? undefined : Date.parse(p.until),
       }),
     }),
     'audit.verify': () => core.verifyAudit(),
