@@ -4,9 +4,9 @@
  * process starts (so it may register them), the engage is a cold CLI process, timed end to end.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createConnection } from 'node:net';
 import { withStore } from './harness.js';
 import type { SectionResult } from './report.js';
+import { callAll } from './rpc.js';
 import { fmtMs, sleep } from './stats.js';
 
 export interface KillswitchOptions {
@@ -14,29 +14,6 @@ export interface KillswitchOptions {
   groups: number;
 }
 
-/** Sends requests over one connection, one after another, and waits for every answer. */
-function callAll(socket: string, requests: { method: string; params: object }[]): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const connection = createConnection(socket);
-    let answered = 0;
-    let buffer = '';
-    connection.on('error', reject);
-    connection.on('data', (chunk) => {
-      buffer += chunk.toString();
-      for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
-        const message = JSON.parse(buffer.slice(0, nl)) as { error?: { message: string }; id?: number };
-        buffer = buffer.slice(nl + 1);
-        if (message.id === undefined) continue;
-        if (message.error) return reject(new Error(message.error.message));
-        if (++answered === requests.length) {
-          connection.end();
-          resolve();
-        }
-      }
-    });
-    connection.write(requests.map((r, id) => JSON.stringify({ jsonrpc: '2.0', id, ...r }) + '\n').join(''));
-  });
-}
 
 export async function benchKillswitch(options: KillswitchOptions): Promise<SectionResult> {
   const groups: ChildProcess[] = [];

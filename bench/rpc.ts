@@ -59,3 +59,27 @@ export async function waitForHealth(socketPath: string, options: WaitOptions = {
   }
   throw new Error(`no health answer on ${socketPath}: ${lastError instanceof Error ? lastError.message : String(lastError)}`);
 }
+
+/** Sends requests over one connection, one after another, and waits for every answer. */
+export function callAll(socket: string, requests: { method: string; params: object }[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const connection = createConnection(socket);
+    let answered = 0;
+    let buffer = '';
+    connection.on('error', reject);
+    connection.on('data', (chunk) => {
+      buffer += chunk.toString();
+      for (let nl = buffer.indexOf('\n'); nl !== -1; nl = buffer.indexOf('\n')) {
+        const message = JSON.parse(buffer.slice(0, nl)) as { error?: { message: string }; id?: number };
+        buffer = buffer.slice(nl + 1);
+        if (message.id === undefined) continue;
+        if (message.error) return reject(new Error(message.error.message));
+        if (++answered === requests.length) {
+          connection.end();
+          resolve();
+        }
+      }
+    });
+    connection.write(requests.map((r, id) => JSON.stringify({ jsonrpc: '2.0', id, ...r }) + '\n').join(''));
+  });
+}

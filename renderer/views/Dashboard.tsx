@@ -28,6 +28,11 @@ const TABS = [
 
 export type TabId = (typeof TABS)[number]['id'];
 
+/** A tab named in the page's address (`index.html#audit`), so the tray can open the right one. */
+export function tabFromHash(hash: string): TabId | undefined {
+  return TABS.find((t) => `#${t.id}` === hash)?.id;
+}
+
 export function Dashboard({ bridge, initialTab = 'leases' }: { bridge: UiService; initialTab?: TabId }) {
   const [app, setApp] = useState<AppState | null>(null);
   const [error, setError] = useState<UiError | null>(null);

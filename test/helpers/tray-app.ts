@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import type { UiReply } from '../../shared/ui-service.js';
-import { REPO, type TestStore } from './store.js';
+import { REPO } from './store.js';
 
 const FAKE_ELECTRON = join(REPO, 'test', 'fixtures', 'fake-electron', 'register.cjs');
 const MAIN = join(REPO, 'dist', 'main', 'main.cjs');
@@ -95,7 +95,7 @@ export class RunningApp {
 }
 
 /** The built app in a child process, on the store's data dir. */
-export function launchTrayApp(store: TestStore): RunningApp {
+export function launchTrayApp(store: { env: Record<string, string> }): RunningApp {
   const child = spawn(process.execPath, ['--require', FAKE_ELECTRON, MAIN], {
     env: { PATH: process.env.PATH ?? '', ...store.env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
