@@ -21,7 +21,7 @@ export interface SectionResult {
 
 function ratio(row: Row): string {
   if (row.error) return '';
-  if (!row.target || row.value === undefined || !Number.isFinite(row.value)) return '';
+  if (!row.target || row.value === undefined || !Number.isFinite(row.value) || row.target.value === 0) return '';
   return `${(row.value / row.target.value).toFixed(2)}×`;
 }
 

@@ -40,6 +40,8 @@ export interface WindowOptions {
   hash?: string;
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
+  /** A script to run in the page before its own (the benchmark's render marks). */
+  beforeLoad?: string;
 }
 
 /** The app's windows as browser pages, each in its own context (like separate BrowserWindows). */
@@ -79,6 +81,7 @@ export class AppWindows {
     });
     await context.exposeBinding('__agentSecretsInvoke', async ({ page }, channel: string, params: unknown) => this.app.invokeRaw(channel, params, APP_ORIGIN + new URL(page.url()).pathname));
     await context.addInitScript({ content: await pageBridge() });
+    if (options.beforeLoad !== undefined) await context.addInitScript({ content: options.beforeLoad });
     const page = await context.newPage();
     page.on('pageerror', (error) => this.pageErrors.push(`${name}: ${error.message}`));
     page.on('console', (message) => {
@@ -86,7 +89,7 @@ export class AppWindows {
     });
     page.on('close', () => this.pages.delete(page));
     this.pages.add(page);
-    await page.goto(`${ORIGIN}/${name}${options.hash === undefined ? '' : '#' + encodeURIComponent(options.hash)}`);
+    await page.goto(`${ORIGIN}/${name}${options.hash === undefined ? '' : '#' + encodeURIComponent(options.hash.replace(/^#/, ''))}`);
     return page;
   }
 

@@ -1,0 +1,156 @@
+/**
+ * §8 rows 7–8: the window in Debian's Chromium, against the built tray app (its daemon in the app's
+ * process, the pages served by its app:// handler, the preload's bridge over its IPC handlers; see
+ * test/helpers/browser-app.ts). Measures, from navigation start, when the dashboard shows 1,000 active
+ * leases and when the audit timeline shows its first rows over 100,000 entries; the longest frame
+ * while scrolling the timeline; and what changes in the page while the countdowns tick.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { fillAudit } from '../test/helpers/audit-fill.js';
+import { AppWindows, launchChromium } from '../test/helpers/browser-app.js';
+import { launchTrayApp } from '../test/helpers/tray-app.js';
+import { PASSPHRASE, withStore } from './harness.js';
+import type { SectionResult } from './report.js';
+import { callAll } from './rpc.js';
+import { fmtInt, fmtMs, median } from './stats.js';
+
+// Browser globals, for the functions that run in the page (this file is type-checked for Node, and
+// these declarations stay local to it).
+declare const window: any;
+declare const document: any;
+declare const MutationObserver: any;
+declare function requestAnimationFrame(callback: (now: number) => void): number;
+
+export interface UiOptions {
+  leases: number;
+  auditEntries: number;
+  runs: number;
+  scrollMs: number;
+  progress?: (message: string) => void;
+}
+
+/** Records, from navigation start, when `selector` first matches at least `count` elements. */
+const MARK_SCRIPT = `
+  window.__firstRender = null;
+  new MutationObserver((_, observer) => {
+    const want = window.__want;
+    if (want && document.querySelectorAll(want.selector).length >= want.count) {
+      window.__firstRender = performance.now();
+      observer.disconnect();
+    }
+  }).observe(document, { childList: true, subtree: true });
+`;
+
+async function firstRender(windows: AppWindows, hash: string, selector: string, count: number): Promise<number> {
+  const page = await windows.open('index.html', { hash, beforeLoad: `window.__want = ${JSON.stringify({ selector, count })};${MARK_SCRIPT}` });
+  await page.waitForFunction(() => window.__firstRender !== null, null, { timeout: 30_000 });
+  const at = await page.evaluate(() => window.__firstRender as number);
+  await page.context().close();
+  return at;
+}
+
+/** Scrolls the timeline's scroller steadily for `ms`, returning every frame's duration. */
+async function scrollFrames(page: Page, ms: number): Promise<number[]> {
+  return page.evaluate(async (duration) => {
+    const scroller = [...document.querySelectorAll('[role=tabpanel] *')].find((el: any) => el.scrollHeight > el.clientHeight + 10_000);
+    if (scroller === undefined) throw new Error('no long scroller in the audit tab');
+    const frames: number[] = [];
+    const start = performance.now();
+    let last = start;
+    await new Promise<void>((resolve) => {
+      const step = (now: number) => {
+        frames.push(now - last);
+        last = now;
+        scroller.scrollTop += 900; // about 30 rows a frame: a fast flick, continuously
+        if (now - start < duration) requestAnimationFrame(step);
+        else resolve();
+      };
+      requestAnimationFrame(step);
+    });
+    return frames.slice(1);
+  }, ms);
+}
+
+/** DOM changes outside countdown elements over `ms` of ticking (a re-rendered row shows up here). */
+async function mutationsOutsideCountdowns(page: Page, ms: number): Promise<{ inside: number; outside: number }> {
+  return page.evaluate(async (duration) => {
+    let inside = 0;
+    let outside = 0;
+    const observer = new MutationObserver((records: any[]) => {
+      for (const record of records) {
+        // A text change's target is the text node: judge by the element holding it.
+        const element = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+        if (element?.closest('time') != null) inside++;
+        else outside++;
+      }
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    await new Promise((r) => setTimeout(r, duration));
+    observer.disconnect();
+    return { inside, outside };
+  }, ms);
+}
+
+export async function benchUi(options: UiOptions): Promise<SectionResult> {
+  return withStore('ui', async (store) => {
+    options.progress?.(`ui: filling ${fmtInt(options.auditEntries)} audit entries`);
+    await fillAudit({ home: store.home, passphrase: PASSPHRASE, entries: options.auditEntries });
+    // The app unlocks with the passphrase its (fake) keychain kept, as at a login.
+    writeFileSync(join(store.home, 'passphrase.safe'), 'fake-keychain:' + Buffer.from(PASSPHRASE).toString('base64'), { mode: 0o600 });
+    const app = launchTrayApp(store);
+    const browser = await launchChromium();
+    const windows = new AppWindows(app, browser);
+    try {
+      await app.until((s) => s.tray !== null, 'the tray app', 60_000);
+      await store.addSecret('UI_TOKEN', 'ui-benchmark-value');
+      await callAll(store.socket, Array.from({ length: options.leases }, (_, i) => ({ method: 'lease.grant', params: { secret_name: 'UI_TOKEN', client_id: `bench-client-${i % 64}`, ttl: '8h' } })));
+      options.progress?.(`ui: ${fmtInt(options.leases)} leases granted; measuring in Chromium`);
+
+      const dashboard: number[] = [];
+      const timeline: number[] = [];
+      // One unmeasured load of each first: Chromium's own caches warm up, as after the app's first window.
+      await firstRender(windows, '#leases', '[role=tabpanel] tbody tr', options.leases);
+      await firstRender(windows, '#audit', '[role=tabpanel] [role=row]', 10);
+      for (let i = 0; i < options.runs; i++) {
+        dashboard.push(await firstRender(windows, '#leases', '[role=tabpanel] tbody tr', options.leases));
+        timeline.push(await firstRender(windows, '#audit', '[role=tabpanel] [role=row]', 10));
+      }
+
+      const leasesPage = await windows.open('index.html', { hash: '#leases' });
+      await leasesPage.waitForFunction((n) => document.querySelectorAll('[role=tabpanel] tbody tr').length >= n, options.leases);
+      const ticking = await mutationsOutsideCountdowns(leasesPage, 3000);
+
+      const auditPage = await windows.open('index.html', { hash: '#audit' });
+      await auditPage.waitForFunction(() => document.querySelectorAll('[role=tabpanel] [role=row]').length >= 10);
+      const frames = await scrollFrames(auditPage, options.scrollMs);
+      const sorted = [...frames].sort((a, b) => a - b);
+      const longest = sorted.at(-1) ?? NaN;
+      const p99 = sorted[Math.floor(sorted.length * 0.99)] ?? NaN;
+      if (windows.pageErrors.length > 0) throw new Error(`the pages reported errors: ${windows.pageErrors.join('; ')}`);
+
+      return {
+        rows: [
+          { metric: `dashboard first render, ${fmtInt(options.leases)} active leases`, measured: `${fmtMs(median(dashboard))} (max ${fmtMs(Math.max(...dashboard))})`, target: { value: 300, direction: 'max', label: '≤ 300 ms' }, value: median(dashboard) },
+          {
+            metric: '  countdowns ticking: DOM changes outside countdowns in 3 s',
+            measured: `${fmtInt(ticking.outside)} (inside countdowns: ${fmtInt(ticking.inside)})`,
+            target: { value: 0, direction: 'max', label: '0' },
+            value: ticking.outside,
+          },
+          { metric: `audit timeline first render, ${fmtInt(options.auditEntries)} entries`, measured: `${fmtMs(median(timeline))} (max ${fmtMs(Math.max(...timeline))})`, target: { value: 300, direction: 'max', label: '≤ 300 ms' }, value: median(timeline) },
+          { metric: `audit timeline scrolling ${fmtMs(options.scrollMs)}: longest frame`, measured: `${fmtMs(longest)} (p99 ${fmtMs(p99)}, ${fmtInt(frames.length)} frames)`, target: { value: 50, direction: 'max', label: '≤ 50 ms' }, value: longest },
+        ],
+        notes: [
+          `ui: built renderer in ${'Debian Chromium'} (headless), the tray app's daemon and pages through its app:// handler; first render = navigation start to the rows in the DOM, median of ${options.runs} after one warm-up; ` +
+            `scrolling moves the timeline 900 px a frame (about 30 rows), pages loading as it goes.`,
+        ],
+      };
+    } finally {
+      await windows.close();
+      await browser.close();
+      await app.stop();
+    }
+  });
+}
