@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AdminConfirmation, ApprovalRequest, AuditEntry, AuditVerifyResult, ClientGrant, LeaseGranted, LeaseInfo, SecretMeta, Status } from './records.js';
+import { Settings, SettingsPatch } from './settings.js';
 import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, ENV_VAR_PATTERN, LEASE_ID_PATTERN, MAX_VALUE_BYTES, SECRET_NAME_PATTERN, SECRET_NAME_RULE } from './names.js';
 
 /**
@@ -268,6 +269,19 @@ export const METHODS = {
     z.object({ confirmation_id: z.string().max(100).regex(/^C-[a-z0-9]{4,40}$/, 'confirmation ids look like C-xxxxxxxx'), allow: z.boolean() }).strict(),
     z.object({ confirmation: AdminConfirmation, allowed: z.boolean() }),
     'the person allows or refuses a terminal admin command (the app window)',
+  ),
+
+  'config.get': method(
+    'admin',
+    empty,
+    z.object({ config: Settings, path: z.string(), restart_needed: z.array(z.string()) }),
+    'the editable settings of config.json with defaults filled, and those saved but waiting for a restart',
+  ),
+  'config.set': method(
+    'admin',
+    SettingsPatch,
+    z.object({ config: Settings, path: z.string(), changed: z.array(z.string()), restart_needed: z.array(z.string()) }),
+    'change settings: merged into config.json, validated whole, written atomically, applied at once where possible',
   ),
 
   'auth.challenge': method(

@@ -12,6 +12,8 @@ export const SecretMeta = z.object({
   rotate_via: z.string().nullable(),
   created_at: isoTime,
   updated_at: isoTime,
+  /** When its rotation hook last gave it a new value; null: never rotated. */
+  last_rotated_at: isoTime.nullable(),
   active_leases: z.number().int(),
 });
 

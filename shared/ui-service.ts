@@ -31,6 +31,8 @@ export const UI_METHODS = [
   'killswitch.disengage',
   'confirmations.list',
   'confirmations.decide',
+  'config.get',
+  'config.set',
 ] as const satisfies readonly MethodName[];
 
 export type UiMethod = (typeof UI_METHODS)[number];

@@ -6,75 +6,13 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DaemonError } from '../../shared/errors.js';
 import { tryParseDuration } from '../../shared/durations.js';
-import { CLIENT_ID_PATTERN, CLIENT_ID_RULE, SECRET_NAME_PATTERN, SECRET_NAME_RULE } from '../../shared/names.js';
+import { SETTINGS_FIELDS, durationSetting as duration } from '../../shared/settings.js';
 
-const duration = (fallback: string) =>
-  z
-    .string()
-    .default(fallback)
-    .refine((text) => (tryParseDuration(text) ?? 0) > 0, { message: 'must be a positive Go-style duration such as 30s, 5m or 1h' });
-
+// The editable settings are declared in shared/settings.ts (the window edits them through config.set);
+// the socket server's limits are the file's alone.
 const ConfigSchema = z
   .object({
-    default_lease_ttl: duration('1h'),
-    max_lease_ttl: duration('24h'),
-    approval_timeout: duration('120s'),
-    rotation_timeout: duration('30s'),
-    /**
-     * The tray app's global killswitch shortcut (an Electron accelerator such as "Control+Alt+Shift+K");
-     * omitted: Ctrl+Alt+Shift+K (Cmd+Option+Shift+K on macOS); "": none.
-     */
-    killswitch_shortcut: z
-      .string()
-      .regex(/^(((CommandOrControl|CmdOrCtrl|Command|Cmd|Control|Ctrl|Alt|Option|AltGr|Shift|Super|Meta)\+)+([A-Z0-9]|F([1-9]|1[0-9]|2[0-4]))|)$/, 'must be modifiers and a key joined by "+", e.g. "Control+Alt+Shift+K", or "" for none')
-      .optional(),
-    /** How long supervised processes get between SIGTERM and SIGKILL when their access is cut. */
-    killswitch_grace: duration('5s'),
-    heartbeat: z
-      .object({
-        enabled: z.boolean().default(false),
-        url: z.string().default(''),
-        interval: duration('60s'),
-        timeout: duration('10s'),
-        failures_before_trigger: z.number().int().positive().default(3),
-        fail_action: z
-          .object({ revoke_all: z.boolean().default(true), rotate_all: z.boolean().default(false), wipe_store: z.boolean().default(false) })
-          .strict()
-          .prefault({}),
-      })
-      .strict()
-      .prefault({}),
-    /**
-     * Who may lease without asking a person. `prompt` (default): every new client is asked about.
-     * `preapproved`: the clients listed are allowed without a prompt (machines with nobody present);
-     * everyone else is still asked.
-     */
-    approvals: z
-      .object({
-        policy: z.enum(['prompt', 'preapproved']).default('prompt'),
-        preapproved: z
-          .array(
-            z
-              .object({
-                client_id: z.string().regex(CLIENT_ID_PATTERN, CLIENT_ID_RULE),
-                launcher: z.string().min(1).optional(),
-                secrets: z.array(z.string().regex(SECRET_NAME_PATTERN, SECRET_NAME_RULE)).min(1).optional(),
-              })
-              .strict(),
-          )
-          .default([]),
-        deny_cooldown: duration('60s'),
-        /**
-         * Requests waiting for a person at once: in total, per verified launcher (the program behind
-         * the caller, which it cannot choose per request), and per self-reported client id. Over a cap a
-         * lease is refused at once; a flood of invented client ids fills only its launcher's share.
-         */
-        max_pending: z.number().int().min(1).max(1000).default(32),
-        max_pending_per_launcher: z.number().int().min(1).max(100).default(5),
-        max_pending_per_client: z.number().int().min(1).max(100).default(5),
-      })
-      .strict()
-      .prefault({}),
+    ...SETTINGS_FIELDS,
     /**
      * Socket server limits; the defaults suit a desktop, tests shorten the timeouts. Connections are
      * counted per verified process; `reserved_connections` more are held back beyond
@@ -171,18 +109,24 @@ export function parseConfig(raw: unknown, source = 'config.json'): Config {
 
 /** Reads config.json; a missing file means every default. */
 export function loadConfig(path: string): Config {
+  return parseConfig(readConfigJson(path), path);
+}
+
+/**
+ * The JSON in config.json as written (before defaults); a missing file is `{}`.
+ * @throws DaemonError INVALID_CONFIG when it is not valid JSON.
+ */
+export function readConfigJson(path: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return parseConfig({});
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
   }
-  let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new DaemonError('INVALID_CONFIG', `${path} is not valid JSON: ${(error as Error).message}`, 'fix the file or delete it to use the defaults');
   }
-  return parseConfig(raw, path);
 }

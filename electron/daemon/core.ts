@@ -4,13 +4,13 @@
  * `electron`, so it runs under plain Node too.
  */
 import { join } from 'node:path';
-import { ApprovalBroker } from './approvals/approvals.js';
+import { type ApprovalLimits, ApprovalBroker } from './approvals/approvals.js';
 import { AuditLog } from './audit/audit.js';
 import { deriveAuditKey } from './audit/audit-chain.js';
 import { type VerifyResult, verifyAuditChainParallel } from './audit/audit-verify.js';
 import { Checkpointer } from './store/checkpointer.js';
 import { type Clock, systemClock } from './clock.js';
-import type { Config } from './config.js';
+import { type Config, parseConfig } from './config.js';
 import { type Db, openDb } from './store/db.js';
 import { createDeadManSwitch } from './dead-man.js';
 import { EnvFiles } from './processes/env-files.js';
@@ -20,7 +20,7 @@ import { type GrantInput, GrantStore } from './approvals/grants.js';
 import type { Heartbeat } from './killswitch/heartbeat.js';
 import { Journal } from './audit/journal.js';
 import { Killswitch } from './killswitch/killswitch.js';
-import { LeaseManager } from './leases/leases.js';
+import { type LeaseLimits, LeaseManager } from './leases/leases.js';
 import { AdminConfirmations } from './auth/admin-confirmations.js';
 import { AdminGate } from './auth/admin-gate.js';
 import { FILES } from './store/paths.js';
@@ -65,9 +65,17 @@ export class Core {
   readonly checkpointer: Checkpointer;
   readonly adminGate: AdminGate;
   readonly adminConfirmations: AdminConfirmations;
+  /** The config in effect; config.set swaps it (applyConfig). */
+  private current: Config;
+  /** Read by the lease manager and the approval broker on every call, so config.set updates them in place. */
+  private readonly leaseLimits: LeaseLimits;
+  private readonly approvalLimits: ApprovalLimits;
 
   constructor(readonly options: CoreOptions) {
     this.clock = options.clock ?? systemClock;
+    this.current = options.config;
+    this.leaseLimits = leaseLimitsOf(options.config);
+    this.approvalLimits = approvalLimitsOf(options.config);
     const now = () => this.clock.now();
     this.startedAt = now();
     this.adminGate = options.adminGate ?? new AdminGate({ passphrase: null, logN: 0, now });
@@ -80,20 +88,14 @@ export class Core {
     this.cipher = new ValueCipher(options.identity.identity, options.identity.recipient);
     this.secrets = new SecretsStore(this.db, this.journal, this.cipher, now);
     this.grants = new GrantStore(this.db, this.journal, this.clock, configuredGrants(options.config));
-    this.approvals = new ApprovalBroker(this.db, this.grants, this.journal, this.clock, {
-      timeoutMs: options.config.approvalTimeoutMs,
-      denyCooldownMs: options.config.denyCooldownMs,
-      maxPending: options.config.file.approvals.max_pending,
-      maxPendingPerLauncher: options.config.file.approvals.max_pending_per_launcher,
-      maxPendingPerClient: options.config.file.approvals.max_pending_per_client,
-    });
+    this.approvals = new ApprovalBroker(this.db, this.grants, this.journal, this.clock, this.approvalLimits);
     this.supervised = new SupervisedProcesses(this.db, this.clock, options.config.killswitchGraceMs);
     this.envFiles = new EnvFiles(this.db, this.clock);
     this.leases = new LeaseManager(
       this.db,
       this.journal,
       this.secrets,
-      { defaultTtlMs: options.config.defaultLeaseTtlMs, maxTtlMs: options.config.maxLeaseTtlMs },
+      this.leaseLimits,
       this.clock,
       () => this.killswitch.assertDisengaged(),
       (leaseId) => {
@@ -113,7 +115,27 @@ export class Core {
   }
 
   get config(): Config {
-    return this.options.config;
+    return this.current;
+  }
+
+  /**
+   * Puts a saved config into effect as far as it can be without a restart: TTLs, timeouts, the deny
+   * cooldown, pending caps and the kill grace are read per call, so they change at once (a lease or
+   * request already running keeps what it got). What was wired at start keeps its old value until the
+   * next start: the heartbeat's timer, the approval policy and its config grants, the tray's shortcut,
+   * the socket server's limits.
+   */
+  applyConfig(saved: Config): void {
+    const { heartbeat, killswitch_shortcut, server } = this.current.file;
+    const { policy, preapproved } = this.current.file.approvals;
+    // Valid as a whole: each rule of config.ts relates keys that are all kept or all taken from `saved`.
+    const next = parseConfig({ ...saved.file, heartbeat, killswitch_shortcut, server, approvals: { ...saved.file.approvals, policy, preapproved } });
+    this.current = next;
+    Object.assign(this.leaseLimits, leaseLimitsOf(next));
+    Object.assign(this.approvalLimits, approvalLimitsOf(next));
+    this.rotator.timeoutMs = next.rotationTimeoutMs;
+    this.supervised.graceMs = next.killswitchGraceMs;
+    this.adminConfirmations.timeoutMs = next.approvalTimeoutMs;
   }
 
   verifyAudit(): Promise<VerifyResult> {
@@ -135,6 +157,15 @@ export class Core {
     await this.checkpointer.stop();
     this.db.close();
   }
+}
+
+function leaseLimitsOf(config: Config): LeaseLimits {
+  return { defaultTtlMs: config.defaultLeaseTtlMs, maxTtlMs: config.maxLeaseTtlMs };
+}
+
+function approvalLimitsOf(config: Config): ApprovalLimits {
+  const { max_pending, max_pending_per_launcher, max_pending_per_client } = config.file.approvals;
+  return { timeoutMs: config.approvalTimeoutMs, denyCooldownMs: config.denyCooldownMs, maxPending: max_pending, maxPendingPerLauncher: max_pending_per_launcher, maxPendingPerClient: max_pending_per_client };
 }
 
 /** The pre-approved clients of config.json, when its policy is "preapproved". */

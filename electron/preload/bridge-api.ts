@@ -55,6 +55,8 @@ export function createBridgeApi(invoke: Invoke, subscribe: Subscribe): UiService
     'killswitch.disengage': call('killswitch.disengage'),
     'confirmations.list': call('confirmations.list'),
     'confirmations.decide': call('confirmations.decide'),
+    'config.get': call('config.get'),
+    'config.set': call('config.set'),
     'app.state': callApp('app.state'),
     'app.createStore': callApp('app.createStore'),
     'app.unlock': callApp('app.unlock'),

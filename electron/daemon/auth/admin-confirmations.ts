@@ -42,7 +42,8 @@ export class AdminConfirmations {
     readonly enabled: boolean,
     private readonly journal: Journal,
     private readonly clock: Clock,
-    private readonly timeoutMs: number,
+    /** Changed live by config.set (approval_timeout): read when a confirmation starts waiting. */
+    public timeoutMs: number,
   ) {}
 
   list(): AdminConfirmationT[] {

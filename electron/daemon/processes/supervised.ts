@@ -41,7 +41,8 @@ export class SupervisedProcesses {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
-    private readonly graceMs: number,
+    /** Changed live by config.set (killswitch_grace): read when a group is terminated. */
+    public graceMs: number,
     private readonly send: SignalSender = signalGroup,
     /** Where process status is read (tests point it at a made-up /proc). */
     private readonly proc = '/proc',

@@ -34,7 +34,8 @@ export class Rotator {
     private readonly secrets: SecretsStore,
     private readonly leases: LeaseManager,
     private readonly journal: Journal,
-    private readonly timeoutMs: number,
+    /** Changed live by config.set (rotation_timeout): read when a hook starts. */
+    public timeoutMs: number,
     private readonly runHook: HookRunner = runRotationHook,
   ) {}
 

@@ -13,6 +13,7 @@ interface SecretRow {
   rotate_via: string | null;
   created_at: number;
   updated_at: number;
+  rotated_at: number | null;
 }
 
 /** Reads of a value that changes during each before giving up (each is one decrypt, ~1 ms). */
@@ -107,7 +108,11 @@ export class SecretsStore {
     this.require(name);
     const ciphertext = await this.cipher.encrypt(value);
     const row = this.journal.run((tx) => {
-      const changed = this.db.prepare('UPDATE secrets SET ciphertext = ?, updated_at = ? WHERE name = ?').run(ciphertext, this.now(), name).changes;
+      const at = this.now();
+      const rotatedAt = change.action === 'secret.rotated' ? at : null;
+      const changed = this.db
+        .prepare('UPDATE secrets SET ciphertext = ?, updated_at = ?, rotated_at = coalesce(?, rotated_at) WHERE name = ?')
+        .run(ciphertext, at, rotatedAt, name).changes;
       if (changed === 0) throw secretNotFound(name);
       change.within?.(tx);
       tx.audit({ action: change.action ?? 'secret.updated', secret_name: name, detail: change.detail ?? null });
@@ -134,6 +139,7 @@ export class SecretsStore {
       rotate_via: row.rotate_via,
       created_at: new Date(row.created_at).toISOString(),
       updated_at: new Date(row.updated_at).toISOString(),
+      last_rotated_at: row.rotated_at === null ? null : new Date(row.rotated_at).toISOString(),
       active_leases: this.countActiveLeases.get(row.name) as number,
     };
   }

@@ -2,6 +2,7 @@
 import type { Core } from '../core.js';
 import { approvalHandlers } from './handlers/approvals.js';
 import { auditHandlers } from './handlers/audit.js';
+import { configHandlers } from './handlers/config.js';
 import { killswitchHandlers } from './handlers/incident.js';
 import { leaseHandlers } from './handlers/leases.js';
 import { projectHandlers } from './handlers/project.js';
@@ -20,5 +21,6 @@ export function createHandlers(core: Core): Handlers {
     ...approvalHandlers(core),
     ...killswitchHandlers(core),
     ...auditHandlers(core),
+    ...configHandlers(core),
   };
 }

@@ -125,6 +125,8 @@ const ADDED_COLUMNS: { table: string; column: string; type: string }[] = [
   { table: 'env_files', column: 'dir_birth', type: 'TEXT' },
   // The group leader's start time (/proc/<pid>/stat field 22): a group whose leader changed is not signalled.
   { table: 'supervised', column: 'start_time', type: 'TEXT' },
+  // When the secret's rotation hook last replaced its value (shown in the window's Secrets tab).
+  { table: 'secrets', column: 'rotated_at', type: 'INTEGER' },
 ];
 
 function addMissingColumns(db: Db): void {
