@@ -4,6 +4,7 @@
  * populated and locked states can be shown.
  */
 import type { AdminConfirmationT, ApprovalRequestT, AuditEntryT, ClientGrantT, DaemonEvent, LeaseInfoT, SecretMetaT, StatusT } from '../../shared/protocol.js';
+import { Settings } from '../../shared/settings.js';
 import type { AppState, UiService } from '../../shared/ui-service.js';
 
 export interface FakeData {
@@ -72,7 +73,7 @@ export function fakeLease(n: number, overrides: Partial<LeaseInfoT> = {}): Lease
 }
 
 export function fakeSecret(name: string, overrides: Partial<SecretMetaT> = {}): SecretMetaT {
-  return { name, description: null, rotate_via: null, created_at: iso(-86_400_000), updated_at: iso(-86_400_000), active_leases: 0, ...overrides };
+  return { name, description: null, rotate_via: null, created_at: iso(-86_400_000), updated_at: iso(-86_400_000), last_rotated_at: null, active_leases: 0, ...overrides };
 }
 
 export function fakeRequest(overrides: Partial<ApprovalRequestT> = {}): ApprovalRequestT {
@@ -142,6 +143,9 @@ export function createFakeBridge(initial: Partial<FakeData> = {}): FakeBridge {
     ['secrets.list', () => ({ secrets: data.secrets })],
     ['audit.query', () => ({ entries: data.audit })],
     ['audit.verify', () => ({ ok: true, checked: data.audit.length, first_bad: null })],
+    // Settings: every default (shared/settings.ts), and a save that answers what it was given.
+    ['config.get', () => ({ config: Settings.parse({}), path: '/home/person/.agent-secrets/config.json', restart_needed: [] })],
+    ['config.set', (change) => ({ config: Settings.parse(change), path: '/home/person/.agent-secrets/config.json', changed: Object.keys(change).sort(), restart_needed: [] })],
   ]);
   const call = (method: Method) => async (params: unknown) => {
     calls.push({ method, params });
