@@ -1,0 +1,67 @@
+/**
+ * Who is asking, in two boxes kept visibly apart: what the daemon verified itself (the kernel's peer
+ * credentials and /proc) and what the client merely says about itself. Approvals are bound to the
+ * verified launcher, so that is what a person should judge by; the client id can be anything.
+ */
+import { useId } from 'react';
+import type { VerifiedCallerT } from '../../../shared/protocol.js';
+
+const commandLine = (argv: readonly string[]) => (argv.length === 0 ? '—' : argv.join(' '));
+
+export function VerifiedFacts({ caller }: { caller: VerifiedCallerT | null }) {
+  const heading = useId();
+  return (
+    <section className="verified" aria-labelledby={heading}>
+      <h3 id={heading}>Verified by the daemon</h3>
+      {caller === null ? (
+        <p className="unverified">The daemon could not verify the caller: nothing about who is asking is confirmed.</p>
+      ) : (
+        <dl className="facts">
+          <dt>User</dt>
+          <dd>uid {caller.uid}</dd>
+          <dt>Launcher</dt>
+          <dd className="mono">{caller.launcher}</dd>
+          <dt>Executable</dt>
+          <dd className="mono">{caller.exe ?? 'unknown'}</dd>
+          <dt>Command line</dt>
+          <dd className="mono">{commandLine(caller.argv)}</dd>
+          <dt>Process id</dt>
+          <dd>{caller.pid}</dd>
+          <dt>Working directory</dt>
+          <dd className="mono">{caller.cwd ?? 'unknown'}</dd>
+          <dt>Started by</dt>
+          <dd>
+            {caller.parents.length === 0 ? (
+              'no parent processes found'
+            ) : (
+              <ol className="parent-chain" aria-label="Parent processes, nearest first">
+                {caller.parents.map((parent) => (
+                  <li key={parent.pid} className="mono">
+                    {parent.pid} {parent.exe ?? 'unknown'}
+                    {parent.argv.length > 0 && <span className="muted"> ({commandLine(parent.argv)})</span>}
+                  </li>
+                ))}
+              </ol>
+            )}
+          </dd>
+        </dl>
+      )}
+    </section>
+  );
+}
+
+/** What the client reports about itself: shown, but labelled as unverified. */
+export function ClaimedFacts({ clientId, reportedPid }: { clientId: string; reportedPid: number | null }) {
+  const heading = useId();
+  return (
+    <section className="claimed" aria-labelledby={heading}>
+      <h3 id={heading}>Claimed by the client (not verified)</h3>
+      <dl className="facts">
+        <dt>Client id</dt>
+        <dd className="mono">{clientId}</dd>
+        <dt>Reported pid</dt>
+        <dd>{reportedPid ?? 'not reported'}</dd>
+      </dl>
+    </section>
+  );
+}
