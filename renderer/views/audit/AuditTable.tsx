@@ -1,0 +1,116 @@
+/**
+ * The timeline as a virtualised table: a fixed row height, so 100,000 rows cost what the visible ones
+ * cost. The scroll container is the table itself, focusable so the keyboard scrolls it; the header row
+ * sticks inside it so both scroll sideways together. Nearing the end of what is loaded asks for the
+ * next older page; being at the top or not is reported, since only there may new entries appear.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { type UIEvent, useCallback, useEffect, useRef, useState } from 'react';
+import type { AuditEntryT } from '../../../shared/protocol.js';
+import { AuditRow, COLUMNS } from './AuditRow.js';
+
+/** Must match `.audit-row` height in styles.css. */
+export const ROW_HEIGHT = 32;
+/** How many rows before the end of the loaded ones the next page is asked for. */
+const NEAR_END = 200;
+
+/** Scroll to the top (`id` null) or to an entry, focusing it; `seq` makes each request new. */
+export interface ScrollRequest {
+  id: number | null;
+  seq: number;
+}
+
+interface Props {
+  entries: readonly AuditEntryT[];
+  complete: boolean;
+  /** Asking for the next older page: on its way, or failed (the view shows why, with Retry). */
+  older: { loading: boolean; error: unknown };
+  onNearEnd: () => void;
+  onAtTopChange: (atTop: boolean) => void;
+  scrollRequest: ScrollRequest | null;
+  highlightId: number | null;
+}
+
+export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange, scrollRequest, highlightId }: Props) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const count = entries.length + (complete ? 0 : 1);
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    // The header row sits above the rows inside the scroller.
+    scrollMargin: ROW_HEIGHT,
+    overscan: 12,
+    getItemKey: (index) => entries[index]?.id ?? 'older',
+  });
+  const items = virtualizer.getVirtualItems();
+  const canLoadOlder = !older.loading && older.error === null;
+
+  const lastIndex = items.at(-1)?.index ?? -1;
+  useEffect(() => {
+    if (!complete && canLoadOlder && entries.length > 0 && lastIndex >= entries.length - NEAR_END) onNearEnd();
+  }, [lastIndex, entries.length, complete, canLoadOlder, onNearEnd]);
+
+  const atTop = useRef(true);
+  const onScroll = (event: UIEvent<HTMLDivElement>) => {
+    const now = event.currentTarget.scrollTop < ROW_HEIGHT / 2;
+    if (now !== atTop.current) onAtTopChange((atTop.current = now));
+  };
+
+  // A request waits until its entry is loaded (a jump loads the page that starts at it).
+  const [focusId, setFocusId] = useState<number | null>(null);
+  const served = useRef(-1);
+  useEffect(() => {
+    if (scrollRequest === null || served.current === scrollRequest.seq) return;
+    if (scrollRequest.id === null) {
+      served.current = scrollRequest.seq;
+      virtualizer.scrollToOffset(0);
+      return;
+    }
+    const target = scrollRequest.id;
+    const index = entries.findIndex((e) => e.id <= target);
+    if (index < 0) return;
+    served.current = scrollRequest.seq;
+    virtualizer.scrollToIndex(index, { align: 'start' });
+    setFocusId(entries[index]!.id);
+  }, [scrollRequest, entries, virtualizer]);
+  const focused = useCallback(() => setFocusId(null), []);
+
+  return (
+    <div
+      ref={scroller}
+      className="virtual-scroller audit-table"
+      role="table"
+      aria-label="Audit log, newest first"
+      aria-rowcount={complete ? entries.length + 1 : -1}
+      tabIndex={0}
+      onScroll={onScroll}
+    >
+      <div role="rowgroup" className="audit-head">
+        <div role="row" aria-rowindex={1} className="audit-row">
+          {COLUMNS.map((name) => (
+            <span key={name} role="columnheader">
+              {name}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div role="rowgroup" className="audit-body" style={{ height: virtualizer.getTotalSize() }}>
+        {items.map((item) => {
+          const entry = entries[item.index];
+          const top = item.start - ROW_HEIGHT;
+          if (entry === undefined) {
+            return (
+              <div key="older" role="row" aria-rowindex={item.index + 2} className="audit-row audit-more" style={{ transform: `translateY(${top}px)` }}>
+                <span role="cell" className="muted">
+                  {older.loading ? 'Loading older entries…' : older.error === null ? 'Older entries load as you scroll' : 'Older entries could not be loaded'}
+                </span>
+              </div>
+            );
+          }
+          return <AuditRow key={entry.id} entry={entry} rowIndex={item.index + 2} top={top} highlighted={entry.id === highlightId} focus={entry.id === focusId} onFocused={focused} />;
+        })}
+      </div>
+    </div>
+  );
+}
