@@ -1,4 +1,4 @@
-import { act, getDefaultNormalizer, render, screen, within } from '@testing-library/react';
+import { act, fireEvent, getDefaultNormalizer, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ApprovalWindow } from '../../renderer/views/ApprovalWindow.js';
@@ -183,6 +183,17 @@ describe('the approval window: deny is the default', () => {
     await user().keyboard('{Enter}');
     await flush();
     expect(fake.calls.map((c) => c.method)).toEqual(['requests.list']);
+  });
+
+  test('the denying keystroke is consumed, so it cannot also activate what has focus; Enter on Allow is left to the browser', async () => {
+    const fake = createFakeBridge({ requests: [fakeRequest()] });
+    fake.hang('requests.deny');
+    await openArmed(fake);
+    // fireEvent returns false when a listener called preventDefault().
+    expect(fireEvent.keyDown(allowButton(), { key: 'Enter' })).toBe(true);
+    expect(fake.callsOf('requests.deny')).toEqual([]);
+    expect(fireEvent.keyDown(screen.getByRole('button', { name: 'Deny' }), { key: 'Enter' })).toBe(false);
+    expect(fake.callsOf('requests.deny')).toEqual([{ request_id: 'R-abcd1234' }]);
   });
 
   test('a failed decision is shown in the window with its hint', async () => {

@@ -8,11 +8,15 @@ import type { VerifiedCallerT } from '../../../shared/protocol.js';
 
 const commandLine = (argv: readonly string[]) => (argv.length === 0 ? '—' : argv.join(' '));
 
-export function VerifiedFacts({ caller }: { caller: VerifiedCallerT | null }) {
+/** The box headings sit one level below the heading of what they are shown in (window or card). */
+export type HeadingLevel = 2 | 3 | 4;
+
+export function VerifiedFacts({ caller, level = 2 }: { caller: VerifiedCallerT | null; level?: HeadingLevel }) {
   const heading = useId();
+  const H = `h${level}` as const;
   return (
     <section className="verified" aria-labelledby={heading}>
-      <h3 id={heading}>Verified by the daemon</h3>
+      <H id={heading}>Verified by the daemon</H>
       {caller === null ? (
         <p className="unverified">The daemon could not verify the caller: nothing about who is asking is confirmed.</p>
       ) : (
@@ -51,11 +55,12 @@ export function VerifiedFacts({ caller }: { caller: VerifiedCallerT | null }) {
 }
 
 /** What the client reports about itself: shown, but labelled as unverified. */
-export function ClaimedFacts({ clientId, reportedPid }: { clientId: string; reportedPid: number | null }) {
+export function ClaimedFacts({ clientId, reportedPid, level = 2 }: { clientId: string; reportedPid: number | null; level?: HeadingLevel }) {
   const heading = useId();
+  const H = `h${level}` as const;
   return (
     <section className="claimed" aria-labelledby={heading}>
-      <h3 id={heading}>Claimed by the client (not verified)</h3>
+      <H id={heading}>Claimed by the client (not verified)</H>
       <dl className="facts">
         <dt>Client id</dt>
         <dd className="mono">{clientId}</dd>
