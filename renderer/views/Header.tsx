@@ -6,6 +6,7 @@
  * failed): it is the emergency path. Disengaging is the opposite — it lets agents lease again — so it
  * takes a second, explicit step in the engaged banner.
  */
+import { useEffect, useState } from 'react';
 import type { StatusT } from '../../shared/protocol.js';
 import { ConfirmButton } from '../components/ConfirmButton.js';
 import { ErrorNote } from '../components/ErrorNote.js';
@@ -44,8 +45,11 @@ export function Header() {
 type Tone = 'ok' | 'warn' | 'bad' | null;
 type Pill = { text: string; tone: Tone; title?: string };
 
-/** The header's state pills, as words (never colour alone): a pure function of status. */
-export function statePills(status: StatusT): Pill[] {
+/**
+ * The header's state pills, as words (never colour alone): a pure function of status and of config's
+ * heartbeat threshold (`status` has only the failures in a row; null when unknown).
+ */
+export function statePills(status: StatusT, threshold: number | null = null): Pill[] {
   const pending = status.approvals.pending;
   return [
     status.locked ? { text: 'Store locked', tone: 'bad' } : { text: 'Store unlocked', tone: 'ok' },
@@ -53,31 +57,52 @@ export function statePills(status: StatusT): Pill[] {
       ? { text: 'Passphrase', tone: null, title: 'The store key is encrypted with your passphrase' }
       : { text: 'Insecure key file', tone: 'bad', title: 'The store key is a plaintext file: anything running as you can read every secret' },
     status.killswitch.engaged ? { text: 'Killswitch engaged', tone: 'bad' } : { text: 'Killswitch off', tone: 'ok' },
-    heartbeatPill(status.heartbeat),
+    heartbeatPill(status.heartbeat, threshold),
     pending > 0 ? { text: `${pending} ${pending === 1 ? 'approval' : 'approvals'} pending`, tone: 'warn' } : { text: 'No approvals pending', tone: null },
   ];
 }
 
-function heartbeatPill(heartbeat: StatusT['heartbeat']): Pill {
+function heartbeatPill(heartbeat: StatusT['heartbeat'], threshold: number | null): Pill {
   if (!heartbeat.enabled) return { text: 'Heartbeat off', tone: null };
   if (heartbeat.triggered === true) return { text: 'Heartbeat triggered', tone: 'bad' };
   const failures = heartbeat.consecutive_failures ?? 0;
   if (failures === 0) return { text: 'Heartbeat ok', tone: 'ok' };
-  // `status` reports the failures in a row but not config's failures_before_trigger: "failing n", not "n of m".
   const last = heartbeat.last_failure ? { title: `Last failure ${formatTime(heartbeat.last_failure)}` } : {};
-  return { text: `Heartbeat failing (${failures} in a row)`, tone: 'warn', ...last };
+  return { text: threshold === null ? `Heartbeat failing (${failures} in a row)` : `Heartbeat failing (${failures} of ${threshold})`, tone: 'warn', ...last };
 }
 
 function StatePills({ status }: { status: StatusT }) {
+  const failing = status.heartbeat.enabled && status.heartbeat.triggered !== true && (status.heartbeat.consecutive_failures ?? 0) > 0;
+  const threshold = useFailureThreshold(failing);
   return (
     <ul className="states" aria-label="State">
-      {statePills(status).map((pill) => (
+      {statePills(status, threshold).map((pill) => (
         <li key={pill.text} className={pill.tone === null ? 'pill' : `pill ${pill.tone}`} title={pill.title}>
           {pill.text}
         </li>
       ))}
     </ul>
   );
+}
+
+/**
+ * config.json's heartbeat.failures_before_trigger, for "failing 2 of 3". Asked when the heartbeat starts
+ * failing, the only time it is shown; null while unknown, when it cannot be read, or when a heartbeat
+ * change waits for a restart (the running threshold may then differ).
+ */
+function useFailureThreshold(failing: boolean): number | null {
+  const bridge = useBridge();
+  const [threshold, setThreshold] = useState<number | null>(null);
+  useEffect(() => {
+    if (!failing) return;
+    let current = true;
+    bridge['config.get']({}).then(
+      (answer) => current && setThreshold(answer.restart_needed.some((key) => key.startsWith('heartbeat')) ? null : answer.config.heartbeat.failures_before_trigger),
+      () => current && setThreshold(null),
+    );
+    return () => void (current = false);
+  }, [bridge, failing]);
+  return failing ? threshold : null;
 }
 
 /**

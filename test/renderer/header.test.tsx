@@ -2,6 +2,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, test } from 'vitest';
 import { Header } from '../../renderer/views/Header.js';
+import { Settings } from '../../shared/settings.js';
 import { createFakeBridge, fakeStatus, iso } from './fake-bridge.js';
 import { renderWithStore } from './render-view.js';
 
@@ -51,12 +52,25 @@ describe('the header', () => {
     const fake = createFakeBridge({ status: fakeStatus({ heartbeat }) });
     const { store } = renderWithStore(fake, <Header />);
     expect(await screen.findByText('Heartbeat ok')).toBeInTheDocument();
+    expect(fake.callsOf('config.get')).toEqual([]);
     fake.data.status = fakeStatus({ heartbeat: { ...heartbeat, consecutive_failures: 2, last_failure: iso(1000) } });
+    // config cannot be read: the count alone.
+    fake.fail('config.get', 'ADMIN_LOCKED', 'too many wrong admin proofs');
     await store.reload('status');
     expect(await screen.findByText('Heartbeat failing (2 in a row)')).toBeInTheDocument();
+    expect(fake.callsOf('config.get')).toEqual([{}]);
     fake.data.status = fakeStatus({ heartbeat: { ...heartbeat, consecutive_failures: 3, triggered: true } });
     await store.reload('status');
     expect(await screen.findByText('Heartbeat triggered')).toBeInTheDocument();
+  });
+
+  test("a failing heartbeat reads config's threshold: failing n of m", async () => {
+    const heartbeat = { enabled: true, url: 'https://hb.example', last_ok: iso(0), last_failure: iso(1000), consecutive_failures: 2, next_check: iso(60_000), triggered: false };
+    const fake = createFakeBridge({ status: fakeStatus({ heartbeat }) });
+    fake.on('config.get', () => ({ config: Settings.parse({ heartbeat: { failures_before_trigger: 5 } }), path: '/home/person/.agent-secrets/config.json', restart_needed: [] }));
+    renderWithStore(fake, <Header />);
+    expect(await screen.findByText('Heartbeat failing (2 of 5)')).toBeInTheDocument();
+    expect(fake.callsOf('config.get')).toEqual([{}]);
   });
 
   test('an insecure key file, pending approvals and warnings are shown', async () => {
