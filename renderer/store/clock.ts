@@ -11,8 +11,9 @@ export interface Ticker {
   subscribe(listener: Listener): () => void;
 }
 
-/** Ticks on the second boundary while anybody listens, and not at all otherwise. */
-export function createTicker(readNow: () => number = Date.now): Ticker {
+/** Ticks on the second boundary while anybody listens, and not at all otherwise. Reads Date.now at each
+ * tick (not a reference taken at load), so tests with fake timers control it. */
+export function createTicker(readNow: () => number = () => Date.now()): Ticker {
   const listeners = new Set<Listener>();
   let current = readNow();
   let timer: ReturnType<typeof setTimeout> | null = null;
