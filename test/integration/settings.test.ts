@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
 import { DaemonError } from '../../shared/errors.js';
+import { parseConfig } from '../../electron/daemon/config.js';
 import { adminRpc } from '../helpers/admin.js';
+import { createTestCore } from '../helpers/core.js';
 import { type TestStore, startedStore } from '../helpers/store.js';
 
 const TOKEN = 'hb-token-4711';
@@ -120,4 +122,21 @@ describe('settings', () => {
     assert.equal((await store.admin(['set', 'rotatable'], { input: 'by-hand' })).code, 0);
     assert.equal(Date.parse((await listed()).last_rotated_at!), rotatedAt, 'a value set by hand is not a rotation');
   });
+});
+
+test('applyConfig swaps what is read per call and keeps what was wired at start', async () => {
+  const t = await createTestCore({ heartbeat: { enabled: false } });
+  try {
+    const saved = parseConfig({ default_lease_ttl: '5m', rotation_timeout: '7s', killswitch_grace: '2s', approval_timeout: '30s', approvals: { policy: 'preapproved', preapproved: [{ client_id: 'ci' }], max_pending: 3 }, heartbeat: { enabled: true, url: 'https://hb.example/' } });
+    t.core.applyConfig(saved);
+    assert.equal(t.core.config.defaultLeaseTtlMs, 300_000);
+    assert.equal(t.core.rotator.timeoutMs, 7000);
+    assert.equal(t.core.supervised.graceMs, 2000);
+    assert.equal(t.core.adminConfirmations.timeoutMs, 30_000);
+    assert.equal(t.core.config.file.approvals.max_pending, 3);
+    assert.equal(t.core.config.file.approvals.policy, 'prompt', 'the policy and its grants were loaded at start');
+    assert.equal(t.core.config.file.heartbeat.enabled, false, 'the heartbeat timer was set up at start');
+  } finally {
+    await t.dispose();
+  }
 });
