@@ -62,18 +62,22 @@ export function statePills(status: StatusT, threshold: number | null = null): Pi
   ];
 }
 
+/** Failures in a row of an enabled heartbeat that has not triggered yet; 0 otherwise. */
+function failingCount(heartbeat: StatusT['heartbeat']): number {
+  return heartbeat.enabled && heartbeat.triggered !== true ? (heartbeat.consecutive_failures ?? 0) : 0;
+}
+
 function heartbeatPill(heartbeat: StatusT['heartbeat'], threshold: number | null): Pill {
   if (!heartbeat.enabled) return { text: 'Heartbeat off', tone: null };
   if (heartbeat.triggered === true) return { text: 'Heartbeat triggered', tone: 'bad' };
-  const failures = heartbeat.consecutive_failures ?? 0;
+  const failures = failingCount(heartbeat);
   if (failures === 0) return { text: 'Heartbeat ok', tone: 'ok' };
   const last = heartbeat.last_failure ? { title: `Last failure ${formatTime(heartbeat.last_failure)}` } : {};
   return { text: threshold === null ? `Heartbeat failing (${failures} in a row)` : `Heartbeat failing (${failures} of ${threshold})`, tone: 'warn', ...last };
 }
 
 function StatePills({ status }: { status: StatusT }) {
-  const failing = status.heartbeat.enabled && status.heartbeat.triggered !== true && (status.heartbeat.consecutive_failures ?? 0) > 0;
-  const threshold = useFailureThreshold(failing);
+  const threshold = useFailureThreshold(failingCount(status.heartbeat) > 0);
   return (
     <ul className="states" aria-label="State">
       {statePills(status, threshold).map((pill) => (
