@@ -148,6 +148,12 @@ describe('the Leases tab', () => {
     expect(screen.getByText('No active leases')).toBeInTheDocument();
   });
 
+  test('locked store: says no new lease is granted', async () => {
+    renderWithStore(createFakeBridge({ status: fakeStatus({ locked: true }), leases: [fakeLease(1)] }), <LeasesView ticker={pinned()} />);
+    expect(await screen.findByText('The store is locked: no new leases are granted.')).toBeInTheDocument();
+    expect(await screen.findByRole('table')).toBeInTheDocument();
+  });
+
   test('the countdowns tick every second without re-rendering a row; a new lease renders only its own row', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     let now = T0;
