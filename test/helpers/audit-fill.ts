@@ -21,8 +21,8 @@ export interface FillOptions {
   batch?: number;
   /** Time between entries; the last one is at about now. */
   spacingMs?: number;
-  /** Appended after the generated ones, e.g. one entry a test must find among them all. */
-  extra?: AuditInput[];
+  /** Appended before the generated ones: the oldest entries, e.g. one a test must find among them all. */
+  first?: AuditInput[];
   progress?: (done: number) => void;
 }
 
@@ -60,6 +60,12 @@ export async function fillAudit(options: FillOptions): Promise<{ lastAt: number 
   const db = openDb(join(options.home, 'state.db'));
   try {
     const writer = new AuditLog(db, key, () => clock);
+    if (options.first !== undefined && options.first.length > 0) {
+      db.transaction(() => {
+        for (const entry of options.first!) writer.append(entry);
+        writer.commitHead();
+      })();
+    }
     for (let done = 0; done < options.entries; ) {
       const n = Math.min(batch, options.entries - done);
       const first = done;
@@ -75,14 +81,7 @@ export async function fillAudit(options: FillOptions): Promise<{ lastAt: number 
       // Yield between batches so a Ctrl-C is handled (and temp files removed) promptly.
       await new Promise((r) => setImmediate(r));
     }
-    const lastAt = clock;
-    if (options.extra !== undefined && options.extra.length > 0) {
-      db.transaction(() => {
-        for (const entry of options.extra!) writer.append(entry);
-        writer.commitHead();
-      })();
-    }
-    return { lastAt };
+    return { lastAt: clock };
   } finally {
     db.close();
   }

@@ -70,8 +70,12 @@ export class AppWindows {
     }
   }
 
-  /** Opens one of the app's pages as the app would load it. */
+  /**
+   * Opens one of the app's pages as the app would load it. The dashboard is opened the way a person
+   * opens it (the tray's "Open dashboard"), so the app has a window to send its events to.
+   */
   async open(name: PageName, options: WindowOptions = {}): Promise<Page> {
+    if (name === 'index.html') await this.ensureDashboardWindow();
     const context = await this.browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: options.viewport ?? { width: 1200, height: 800 }, reducedMotion: 'reduce' });
     this.contexts.add(context);
     await context.route(`${ORIGIN}/**`, async (route) => {
@@ -91,6 +95,13 @@ export class AppWindows {
     this.pages.add(page);
     await page.goto(`${ORIGIN}/${name}${options.hash === undefined ? '' : '#' + encodeURIComponent(options.hash.replace(/^#/, ''))}`);
     return page;
+  }
+
+  private async ensureDashboardWindow(): Promise<void> {
+    const state = await this.app.state();
+    if (state.windows.some((w) => !w.destroyed && w.loads.some((l) => l.page === 'index.html'))) return;
+    if (state.tray?.menu.some((item) => item.id === 'open-dashboard') !== true) throw new Error('the tray has no "Open dashboard" item');
+    await this.app.click('open-dashboard');
   }
 
   /** Waits for the app to open the approval window for a new prompt, and returns the prompt's id. */
