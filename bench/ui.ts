@@ -16,13 +16,6 @@ import type { SectionResult } from './report.js';
 import { callAll } from './rpc.js';
 import { fmtInt, fmtMs, median } from './stats.js';
 
-// Browser globals, for the functions that run in the page (this file is type-checked for Node, and
-// these declarations stay local to it).
-declare const window: any;
-declare const document: any;
-declare const MutationObserver: any;
-declare function requestAnimationFrame(callback: (now: number) => void): number;
-
 export interface UiOptions {
   leases: number;
   auditEntries: number;
@@ -30,6 +23,10 @@ export interface UiOptions {
   scrollMs: number;
   progress?: (message: string) => void;
 }
+
+/** A lease row is a body row with a countdown; an audit row, a row of the timeline's table. */
+const LEASE_ROWS = '[role=tabpanel] tbody tr:has(time)';
+const AUDIT_ROWS = '[role=tabpanel] [role=table] [role=row]';
 
 /** Records, from navigation start, when `selector` first matches at least `count` elements. */
 const MARK_SCRIPT = `
@@ -43,54 +40,74 @@ const MARK_SCRIPT = `
   }).observe(document, { childList: true, subtree: true });
 `;
 
+/**
+ * Waits until `expression` is true in the page. Polled from here: Playwright's waitForFunction with a
+ * string evaluates it with `eval` inside the page, which the app's CSP (rightly) refuses.
+ */
+async function waitInPage(page: Page, expression: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await page.evaluate(expression))) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${expression}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 async function firstRender(windows: AppWindows, hash: string, selector: string, count: number): Promise<number> {
   const page = await windows.open('index.html', { hash, beforeLoad: `window.__want = ${JSON.stringify({ selector, count })};${MARK_SCRIPT}` });
-  await page.waitForFunction(() => window.__firstRender !== null, null, { timeout: 30_000 });
-  const at = await page.evaluate(() => window.__firstRender as number);
+  await waitInPage(page, 'window.__firstRender !== null');
+  const at = (await page.evaluate('window.__firstRender')) as number;
+  if (process.env.BENCH_UI_DEBUG) console.error(hash, at, await page.evaluate(`JSON.stringify(performance.getEntries().map((e) => [e.name.slice(-40), Math.round(e.startTime), Math.round(e.duration)]))`));
   await page.context().close();
   return at;
 }
 
-/** Scrolls the timeline's scroller steadily for `ms`, returning every frame's duration. */
+// The measurements that run in the page are plain JavaScript source: this file runs under tsx, whose
+// transform wraps named functions in a helper (`__name`) the page does not have.
+
+/** Scrolls the timeline's scroller steadily for `duration` ms; resolves with every frame's duration. */
+const SCROLL_FRAMES = `async (duration) => {
+  const scroller = [...document.querySelectorAll('[role=tabpanel] *')].find((el) => el.scrollHeight > el.clientHeight + 10000);
+  if (scroller === undefined) throw new Error('no long scroller in the audit tab');
+  const frames = [];
+  const start = performance.now();
+  let last = start;
+  await new Promise((resolve) => {
+    const step = (now) => {
+      frames.push(now - last);
+      last = now;
+      scroller.scrollTop += 900; // about 30 rows a frame: a fast flick, continuously
+      if (now - start < duration) requestAnimationFrame(step);
+      else resolve();
+    };
+    requestAnimationFrame(step);
+  });
+  return frames.slice(1);
+}`;
+
+/** Counts DOM changes inside and outside <time> elements for `duration` ms (a re-rendered row shows outside). */
+const MUTATIONS_WHILE_TICKING = `async (duration) => {
+  let inside = 0;
+  let outside = 0;
+  const observer = new MutationObserver((records) => {
+    for (const record of records) {
+      // A text change's target is the text node: judge by the element holding it.
+      const element = record.target.nodeType === 1 ? record.target : record.target.parentElement;
+      if (element !== null && element.closest('time') !== null) inside++;
+      else outside++;
+    }
+  });
+  observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+  await new Promise((resolve) => setTimeout(resolve, duration));
+  observer.disconnect();
+  return { inside, outside };
+}`;
+
 async function scrollFrames(page: Page, ms: number): Promise<number[]> {
-  return page.evaluate(async (duration) => {
-    const scroller = [...document.querySelectorAll('[role=tabpanel] *')].find((el: any) => el.scrollHeight > el.clientHeight + 10_000);
-    if (scroller === undefined) throw new Error('no long scroller in the audit tab');
-    const frames: number[] = [];
-    const start = performance.now();
-    let last = start;
-    await new Promise<void>((resolve) => {
-      const step = (now: number) => {
-        frames.push(now - last);
-        last = now;
-        scroller.scrollTop += 900; // about 30 rows a frame: a fast flick, continuously
-        if (now - start < duration) requestAnimationFrame(step);
-        else resolve();
-      };
-      requestAnimationFrame(step);
-    });
-    return frames.slice(1);
-  }, ms);
+  return page.evaluate(`(${SCROLL_FRAMES})(${ms})`) as Promise<number[]>;
 }
 
-/** DOM changes outside countdown elements over `ms` of ticking (a re-rendered row shows up here). */
 async function mutationsOutsideCountdowns(page: Page, ms: number): Promise<{ inside: number; outside: number }> {
-  return page.evaluate(async (duration) => {
-    let inside = 0;
-    let outside = 0;
-    const observer = new MutationObserver((records: any[]) => {
-      for (const record of records) {
-        // A text change's target is the text node: judge by the element holding it.
-        const element = record.target.nodeType === 1 ? record.target : record.target.parentElement;
-        if (element?.closest('time') != null) inside++;
-        else outside++;
-      }
-    });
-    observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
-    await new Promise((r) => setTimeout(r, duration));
-    observer.disconnect();
-    return { inside, outside };
-  }, ms);
+  return page.evaluate(`(${MUTATIONS_WHILE_TICKING})(${ms})`) as Promise<{ inside: number; outside: number }>;
 }
 
 export async function benchUi(options: UiOptions): Promise<SectionResult> {
@@ -105,25 +122,25 @@ export async function benchUi(options: UiOptions): Promise<SectionResult> {
     try {
       await app.until((s) => s.tray !== null, 'the tray app', 60_000);
       await store.addSecret('UI_TOKEN', 'ui-benchmark-value');
-      await callAll(store.socket, Array.from({ length: options.leases }, (_, i) => ({ method: 'lease.grant', params: { secret_name: 'UI_TOKEN', client_id: `bench-client-${i % 64}`, ttl: '8h' } })));
+      await callAll(store.socket, Array.from({ length: options.leases }, (_, i) => ({ method: 'lease.grant', params: { secret_name: 'UI_TOKEN', client_id: `bench-client-${i % 64}`, ttl: '30m' } })));
       options.progress?.(`ui: ${fmtInt(options.leases)} leases granted; measuring in Chromium`);
 
       const dashboard: number[] = [];
       const timeline: number[] = [];
       // One unmeasured load of each first: Chromium's own caches warm up, as after the app's first window.
-      await firstRender(windows, '#leases', '[role=tabpanel] tbody tr', options.leases);
-      await firstRender(windows, '#audit', '[role=tabpanel] [role=row]', 10);
+      await firstRender(windows, '#leases', LEASE_ROWS, options.leases);
+      await firstRender(windows, '#audit', AUDIT_ROWS, 10);
       for (let i = 0; i < options.runs; i++) {
-        dashboard.push(await firstRender(windows, '#leases', '[role=tabpanel] tbody tr', options.leases));
-        timeline.push(await firstRender(windows, '#audit', '[role=tabpanel] [role=row]', 10));
+        dashboard.push(await firstRender(windows, '#leases', LEASE_ROWS, options.leases));
+        timeline.push(await firstRender(windows, '#audit', AUDIT_ROWS, 10));
       }
 
       const leasesPage = await windows.open('index.html', { hash: '#leases' });
-      await leasesPage.waitForFunction((n) => document.querySelectorAll('[role=tabpanel] tbody tr').length >= n, options.leases);
+      await waitInPage(leasesPage, `document.querySelectorAll('${LEASE_ROWS}').length >= ${options.leases}`);
       const ticking = await mutationsOutsideCountdowns(leasesPage, 3000);
 
       const auditPage = await windows.open('index.html', { hash: '#audit' });
-      await auditPage.waitForFunction(() => document.querySelectorAll('[role=tabpanel] [role=row]').length >= 10);
+      await waitInPage(auditPage, `document.querySelectorAll('${AUDIT_ROWS}').length >= 10`);
       const frames = await scrollFrames(auditPage, options.scrollMs);
       const sorted = [...frames].sort((a, b) => a - b);
       const longest = sorted.at(-1) ?? NaN;

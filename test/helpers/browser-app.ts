@@ -83,7 +83,12 @@ export class AppWindows {
       const answer = await this.app.fetch(APP_ORIGIN + path);
       await route.fulfill({ status: answer.status, headers: answer.headers, body: Buffer.from(answer.bodyBase64, 'base64') });
     });
-    await context.exposeBinding('__agentSecretsInvoke', async ({ page }, channel: string, params: unknown) => this.app.invokeRaw(channel, params, APP_ORIGIN + new URL(page.url()).pathname));
+    await context.exposeBinding('__agentSecretsInvoke', async ({ page }, channel: string, params: unknown) => {
+      const t0 = performance.now();
+      const r = await this.app.invokeRaw(channel, params, APP_ORIGIN + new URL(page.url()).pathname);
+      if (process.env.BENCH_UI_DEBUG) console.error('invoke', channel, Math.round(performance.now() - t0), JSON.stringify(r).length);
+      return r;
+    });
     await context.addInitScript({ content: await pageBridge() });
     if (options.beforeLoad !== undefined) await context.addInitScript({ content: options.beforeLoad });
     const page = await context.newPage();

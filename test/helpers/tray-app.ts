@@ -99,6 +99,8 @@ export function launchTrayApp(store: { env: Record<string, string> }): RunningAp
   const child = spawn(process.execPath, ['--require', FAKE_ELECTRON, MAIN], {
     env: { PATH: process.env.PATH ?? '', ...store.env },
     stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+    // Structured clone, not JSON text: the browser tests pass a thousand leases through here.
+    serialization: 'advanced',
   });
   return new RunningApp(child);
 }
