@@ -1,7 +1,8 @@
 /**
- * Runs the command of `secrets exec` with the leased values in its environment only: in its own
- * process group (so the daemon can terminate the whole tree), with SIGINT, SIGTERM and SIGHUP
- * forwarded, its output masked, and its exit code passed on (128 + signal when a signal ended it).
+ * Runs the command of `secrets exec` (and the MCP tool `secrets_exec`) with the leased values in its
+ * environment only: in its own process group (so the daemon can terminate the whole tree), its output
+ * masked on its way to a sink, and its exit code passed on (128 + signal when a signal ended it). The
+ * CLI also forwards SIGINT, SIGTERM and SIGHUP: there the command stands in for the CLI itself.
  */
 import { writeSync } from 'node:fs';
 import { constants } from 'node:os';
@@ -22,7 +23,29 @@ export interface SupervisedRun {
   drainGroup(timeoutMs: number): Promise<void>;
 }
 
+/** Receives a stretch of (masked) output. */
+export type Sink = (bytes: Buffer) => void;
+
+export interface SupervisedCommand {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+  /** Where it runs; omitted: this process's working directory. */
+  cwd?: string;
+  /** The terminal's stdin, or none (the MCP server's stdin carries its protocol). */
+  stdin: 'inherit' | 'ignore';
+  /** stdout and stderr, masked into these sinks; null: this process's own, unmasked (`--no-mask`). */
+  output: { stdout: Sink; stderr: Sink; mask: MaskedValue[] } | null;
+  /** Forward SIGINT, SIGTERM and SIGHUP of this process to the command's group. */
+  forwardSignals: boolean;
+}
+
 const FORWARDED: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+
+/** A sink writing to a file descriptor of this process (the CLI's stdout and stderr). */
+export function fdSink(fd: number): Sink {
+  return (bytes) => writeAll(fd, bytes);
+}
 
 function writeAll(fd: number, bytes: Buffer): void {
   for (let offset = 0; offset < bytes.length; ) {
@@ -36,10 +59,12 @@ function writeAll(fd: number, bytes: Buffer): void {
 }
 
 /** @throws when the command cannot be started (ENOENT …), before anything runs. */
-export async function runSupervised(command: string, args: string[], env: Record<string, string>, mask: MaskedValue[] | null): Promise<SupervisedRun> {
+export async function runSupervised(run: SupervisedCommand): Promise<SupervisedRun> {
+  const { output } = run;
   // Loaded here, not at the top: every cold `secrets lease` would pay for child_process.
   const { spawn } = await import('node:child_process');
-  const child = spawn(command, args, { env, stdio: mask ? ['inherit', 'pipe', 'pipe'] : 'inherit', detached: true });
+  const stdio = output ? [run.stdin, 'pipe', 'pipe'] as const : [run.stdin, 'inherit', 'inherit'] as const;
+  const child = spawn(run.command, run.args, { env: run.env, cwd: run.cwd, stdio: [...stdio], detached: true });
   await new Promise<void>((resolve, reject) => {
     child.once('spawn', resolve);
     child.once('error', reject);
@@ -54,14 +79,14 @@ export async function runSupervised(command: string, args: string[], env: Record
       // The group is gone already.
     }
   };
-  const forwarders = FORWARDED.map((sig) => [sig, () => signal(sig)] as const);
+  const forwarders = run.forwardSignals ? FORWARDED.map((sig) => [sig, () => signal(sig)] as const) : [];
   for (const [sig, handler] of forwarders) process.on(sig, handler);
 
   const streams: Promise<void>[] = [];
-  if (mask) {
-    const patterns = maskPatterns(mask);
-    for (const [stream, fd] of [[child.stdout!, 1], [child.stderr!, 2]] as const) {
-      const masker = new Masker(patterns, (bytes) => writeAll(fd, bytes));
+  if (output) {
+    const patterns = maskPatterns(output.mask);
+    for (const [stream, sink] of [[child.stdout!, output.stdout], [child.stderr!, output.stderr]] as const) {
+      const masker = new Masker(patterns, sink);
       stream.on('data', (chunk: Buffer) => masker.push(chunk));
       streams.push(new Promise((resolve) => stream.on('close', () => (masker.end(), resolve()))));
     }
