@@ -15,6 +15,13 @@ export const durationSetting = (fallback: string) =>
     .default(fallback)
     .refine((text) => (tryParseDuration(text) ?? 0) > 0, { message: 'must be a positive Go-style duration such as 30s, 5m or 1h' });
 
+/**
+ * `secrets mcp` (read by it when it starts). `allow_raw_lease` adds the tool `secrets_lease`, which
+ * hands a value to the MCP client, so into the model's context and transcript: off unless a person
+ * turns it on.
+ */
+export const McpSettings = z.object({ allow_raw_lease: z.boolean().default(false) }).strict().prefault({});
+
 export const SETTINGS_FIELDS = {
   default_lease_ttl: durationSetting('1h'),
   max_lease_ttl: durationSetting('24h'),
@@ -75,6 +82,7 @@ export const SETTINGS_FIELDS = {
     })
     .strict()
     .prefault({}),
+  mcp: McpSettings,
 };
 
 /** The editable settings with every default filled in (what `config.get` answers). */
