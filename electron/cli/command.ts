@@ -6,6 +6,10 @@ export interface Command {
   name: string;
   usage: string;
   summary: string;
+  /** More lines for `secrets help NAME`: what the options mean, what to do next. */
+  help?: string;
+  /** The last line of `secrets help NAME`: a command that works as written (help.test.ts checks every command has one). */
+  example?: string;
   options?: NonNullable<ParseArgsConfig['options']>;
   /** How many positionals it takes. */
   args: [min: number, max: number];

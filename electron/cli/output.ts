@@ -4,12 +4,19 @@
  * stderr as `secrets: error: …` / `secrets: hint: …`.
  */
 import { type ErrorShape, exitCodeFor, isDaemonError } from '../../shared/errors.js';
-import { nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
+import { type Invocation, nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
 import { isTerminal, writeOut } from './stdio.js';
 
 export { writeOut };
 
 export type OutputMode = 'json' | 'human';
+
+/** What this process was asked (one command per process): lets next_actions name its ids and names. */
+let invocation: Invocation | undefined;
+
+export function useInvocation(asked: Invocation): void {
+  invocation = asked;
+}
 
 export function chooseMode(flags: { json?: boolean; human?: boolean }, stdoutIsTty = isTerminal(1)): OutputMode {
   if (flags.json) return 'json';
@@ -20,7 +27,7 @@ export function chooseMode(flags: { json?: boolean; human?: boolean }, stdoutIsT
 /** Prints a success; `human` renders the data for people. Returns the exit code. */
 export function printSuccess(mode: OutputMode, command: string, data: Record<string, unknown>, human: () => string): number {
   if (mode === 'json') {
-    writeOut(JSON.stringify({ ok: true, data, next_actions: nextActionsOnSuccess(command, data) }) + '\n');
+    writeOut(JSON.stringify({ ok: true, data, next_actions: nextActionsOnSuccess(command, data, invocation) }) + '\n');
   } else {
     const text = human();
     if (text) writeOut(text.endsWith('\n') ? text : text + '\n');
@@ -41,7 +48,7 @@ export function toErrorShape(error: unknown): ErrorShape {
 export function printError(mode: OutputMode, error: unknown, envelope = true): number {
   const shape = toErrorShape(error);
   if (mode === 'json' && envelope) {
-    writeOut(JSON.stringify({ ok: false, error: shape, next_actions: nextActionsOnError(shape.code) }) + '\n');
+    writeOut(JSON.stringify({ ok: false, error: shape, next_actions: nextActionsOnError(shape.code, invocation, shape.hint) }) + '\n');
   }
   process.stderr.write(`secrets: error: ${shape.message}\n`);
   if (shape.hint) process.stderr.write(`secrets: hint: ${shape.hint}\n`);

@@ -21,6 +21,7 @@ export const requests: Command = {
   name: 'requests',
   usage: 'requests',
   summary: 'pending approval requests',
+  example: 'secrets requests',
   args: [0, 0],
   async run(ctx) {
     const result = await ctx.call('requests.list', {});
@@ -32,6 +33,8 @@ export const approve: Command = {
   name: 'approve',
   usage: 'approve REQUEST_ID [--once | --for DUR|forever] [--scope secret|all] [--max-ttl DUR] [--passphrase-file F]',
   summary: 'allow a pending request: once (default) or the client for a time (admin)',
+  help: 'Once (the default) allows this one request; --for DUR (or forever) allows the client and its launcher for that time, for this secret (--scope secret, default) or all of them.',
+  example: 'secrets approve R-3f9a1c --for 8h --scope all',
   args: [1, 1],
   options: { once: { type: 'boolean' }, for: { type: 'string' }, scope: { type: 'string' }, 'max-ttl': { type: 'string' }, ...PASSPHRASE_OPTION },
   async run(ctx) {
@@ -59,6 +62,7 @@ export const deny: Command = {
   name: 'deny',
   usage: 'deny REQUEST_ID [--passphrase-file F]',
   summary: 'deny a pending request (admin); the client is refused without asking for a cooldown',
+  example: 'secrets deny R-3f9a1c',
   args: [1, 1],
   options: { ...PASSPHRASE_OPTION },
   async run(ctx) {
@@ -71,6 +75,7 @@ export const clients: Command = {
   name: 'clients',
   usage: 'clients | clients allow ID [--launcher L] [--secrets a,b] [--for DUR] [--max-ttl DUR] | clients forget ID | clients revoke GRANT_ID',
   summary: 'approved clients and their grants; allow, forget a client or revoke one grant, with their leases (admin)',
+  example: 'secrets clients allow ci-bot --secrets deploy_key --for 8h',
   args: [0, 2],
   options: { launcher: { type: 'string' }, secrets: { type: 'string' }, for: { type: 'string' }, 'max-ttl': { type: 'string' }, ...PASSPHRASE_OPTION },
   async run(ctx) {

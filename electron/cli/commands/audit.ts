@@ -70,6 +70,7 @@ export const audit: Command = {
   name: 'audit',
   usage: 'audit [--tail N] [--since DUR] [--client ID] [--secret NAME] [--action A] [--jsonl] [--follow] | audit verify',
   summary: 'read, stream or verify the tamper-evident audit log',
+  example: 'secrets audit --tail 20 --client my-agent',
   args: [0, 1],
   options: {
     tail: { type: 'string' },

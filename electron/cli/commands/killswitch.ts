@@ -7,6 +7,8 @@ export const killswitch: Command = {
   name: 'killswitch',
   usage: 'killswitch [--rotate] [--wipe] [--reason R] | killswitch --disengage [--passphrase-file F]',
   summary: 'revoke every lease, kill supervised processes, lock the store (anyone); --disengage unlocks (admin)',
+  help: 'Anyone may engage it: every lease is revoked, supervised commands are killed, env files deleted, the store locked until the store owner runs secrets killswitch --disengage.',
+  example: "secrets killswitch --reason 'token leaked in a log'",
   args: [0, 0],
   options: { wipe: { type: 'boolean' }, rotate: { type: 'boolean' }, reason: { type: 'string' }, disengage: { type: 'boolean' }, ...PASSPHRASE_OPTION },
   async run(ctx) {

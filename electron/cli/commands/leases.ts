@@ -20,6 +20,8 @@ export const lease: Command = {
   name: 'lease',
   usage: 'lease NAME [--ttl 1h] [--client-id ID] [--json | --raw]',
   summary: 'lease a secret: prints the raw value (exact bytes), or the lease as JSON with --json',
+  help: 'Prefer secrets exec: the command gets the value and you never see it. A lease prints the value: never echo, log or write it. The first lease of a new client id waits for the person to approve it (stderr says so); exit 4 = denied: do not retry in a loop. When done: secrets revoke LEASE_ID or secrets revoke --all.',
+  example: 'export GITHUB_TOKEN=$(secrets lease github_token --ttl 30m --client-id my-agent)',
   args: [1, 1],
   options: { ttl: { type: 'string' }, raw: { type: 'boolean' }, ...CLIENT_ID_OPTION },
   async run(ctx) {
@@ -41,14 +43,15 @@ export const lease: Command = {
 export function tellPersonAboutPending(request: ApprovalRequestT): void {
   process.stderr.write(
     `secrets: waiting for approval: ${describeRequest(request)}\n` +
-      `secrets: hint: the person who owns the store decides: secrets approve ${request.request_id} [--for 1h] [--scope all]  or  secrets deny ${request.request_id}\n`,
+      `secrets: hint: the person who owns the store decides: secrets approve ${request.request_id} (once), secrets approve ${request.request_id} --for 8h (this client, 8 hours), or secrets deny ${request.request_id}\n`,
   );
 }
 
 export const leases: Command = {
   name: 'leases',
   usage: 'leases [--client ID] [--secret NAME] [--owner [--passphrase-file F]]',
-  summary: "list this program's active leases (--owner: every client's, with the passphrase); never values",
+  summary: "this program's active leases, never values (--owner: every client's, with the passphrase)",
+  example: 'secrets leases --json',
   args: [0, 0],
   options: { client: { type: 'string' }, secret: { type: 'string' }, ...OWNER_OPTIONS },
   async run(ctx) {
@@ -63,7 +66,8 @@ export const leases: Command = {
 export const renew: Command = {
   name: 'renew',
   usage: 'renew LEASE_ID [--ttl 1h] [--owner [--passphrase-file F]]',
-  summary: "extend one of this program's leases (never past its grant's max TTL from when it was granted)",
+  summary: "extend one of this program's leases (never past its grant's max TTL from its grant time)",
+  example: 'secrets renew L-0k2m9x4bqa7c3d8e1f5g6h --ttl 30m',
   args: [1, 1],
   options: { ttl: { type: 'string' }, ...OWNER_OPTIONS },
   async run(ctx) {
@@ -79,6 +83,8 @@ export const revoke: Command = {
   name: 'revoke',
   usage: 'revoke LEASE_ID | --all | --client ID | --secret NAME  [--owner [--passphrase-file F]]',
   summary: "revoke this program's leases (--owner: anyone's, with the passphrase)",
+  help: "--all revokes every lease this program holds: the usual 'I am done'.",
+  example: 'secrets revoke --all',
   args: [0, 1],
   options: { all: { type: 'boolean' }, client: { type: 'string' }, secret: { type: 'string' }, ...OWNER_OPTIONS },
   async run(ctx) {

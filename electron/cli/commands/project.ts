@@ -22,6 +22,8 @@ export const env: Command = {
   name: 'env',
   usage: 'env [--force] [--out FILE] [--ttl DUR] [--client-id ID]',
   summary: 'write the .secrets.json secrets to a 0600 env file, deleted when their leases end',
+  help: 'Only for a tool that must read a file: prefer secrets exec. The daemon writes the file (0600) inside the project and deletes it when a lease ends, at secrets revoke --all, or with secrets cleanup.',
+  example: 'secrets env --out .env.local --ttl 30m --client-id my-agent',
   args: [0, 0],
   options: { force: { type: 'boolean' }, out: { type: 'string' }, ttl: { type: 'string' }, ...CLIENT_ID_OPTION },
   async run(ctx) {
@@ -54,6 +56,7 @@ export const cleanup: Command = {
   name: 'cleanup',
   usage: 'cleanup [--dry-run]',
   summary: 'delete env files whose leases have all ended (--dry-run lists them)',
+  example: 'secrets cleanup --dry-run',
   args: [0, 0],
   options: { 'dry-run': { type: 'boolean' } },
   async run(ctx) {

@@ -13,6 +13,8 @@ export const add: Command = {
   name: 'add',
   usage: 'add NAME [--description D] [--rotate-via CMD] [--passphrase-file F]   (value from stdin or a hidden prompt)',
   summary: 'add a secret (admin)',
+  help: "The store owner's command: it asks for the store passphrase (or --passphrase-file FILE). Agents cannot add secrets.",
+  example: `printf '%s' "$TOKEN" | secrets add github_token --description 'GitHub, repo scope'`,
   args: [1, 1],
   options: { description: { type: 'string' }, 'rotate-via': { type: 'string' }, ...PASSPHRASE_OPTION },
   async run(ctx) {
@@ -32,6 +34,7 @@ export const set: Command = {
   name: 'set',
   usage: 'set NAME [--passphrase-file F]   (value from stdin or a hidden prompt)',
   summary: "replace a secret's value (admin)",
+  example: `printf '%s' "$NEW_TOKEN" | secrets set github_token`,
   args: [1, 1],
   options: { ...PASSPHRASE_OPTION },
   async run(ctx) {
@@ -46,6 +49,7 @@ export const rm: Command = {
   name: 'rm',
   usage: 'rm NAME [--passphrase-file F]',
   summary: 'delete a secret and revoke its leases (admin)',
+  example: 'secrets rm github_token',
   args: [1, 1],
   options: { ...PASSPHRASE_OPTION },
   async run(ctx) {
@@ -58,6 +62,7 @@ export const list: Command = {
   name: 'list',
   usage: 'list',
   summary: 'list secret names and metadata (never values)',
+  example: 'secrets list --json',
   args: [0, 0],
   async run(ctx) {
     const result = await ctx.call('secrets.list', {});
@@ -76,12 +81,13 @@ export const rotate: Command = {
   name: 'rotate',
   usage: 'rotate NAME [--client-id ID] [--passphrase-file F]',
   summary: "run the secret's rotation hook now (a client approved for it, or the owner): its output becomes the value, old leases are revoked",
+  example: 'secrets rotate github_token --client-id my-agent',
   args: [1, 1],
   options: { ...CLIENT_ID_OPTION, ...PASSPHRASE_OPTION },
   async run(ctx) {
     const result = await ctx.adminCall('secrets.rotate', { name: ctx.positionals[0]!, client_id: (ctx.values['client-id'] as string | undefined) ?? deriveClientId() });
     if (!result.rotated) {
-      throw new DaemonError('ROTATION_FAILED', `the rotation hook of ${result.name} failed (${result.reason}); the old value is kept`, 'fix the hook command and run: secrets rotate NAME');
+      throw new DaemonError('ROTATION_FAILED', `the rotation hook of ${result.name} failed (${result.reason}); the old value is kept`, `fix the hook command and run: secrets rotate ${result.name}`);
     }
     return printSuccess(ctx.mode, 'rotate', result, () => `rotated ${result.name}: ${result.revoked_leases} lease(s) of the old value revoked (hook took ${result.duration_ms} ms)`);
   },

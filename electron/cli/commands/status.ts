@@ -6,6 +6,7 @@ export const status: Command = {
   name: 'status',
   usage: 'status',
   summary: 'daemon state, counts, lock and killswitch state, warnings',
+  example: 'secrets status --json',
   args: [0, 0],
   async run(ctx) {
     const s = await ctx.call('status', {});
@@ -28,6 +29,7 @@ export const health: Command = {
   name: 'health',
   usage: 'health',
   summary: 'is the daemon alive',
+  example: 'secrets health',
   args: [0, 0],
   async run(ctx) {
     const h = await ctx.call('health', {});

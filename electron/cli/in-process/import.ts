@@ -59,6 +59,7 @@ export const importCommand: Command = {
   name: 'import',
   usage: 'import dotenv FILE [--prefix P] | import agent-secrets DIR   [--passphrase-file F]',
   summary: 'bring secrets in from a .env file or an original agent-secrets store (admin)',
+  example: 'secrets import dotenv .env --prefix myapp_',
   args: [2, 2],
   options: { prefix: { type: 'string' }, ...PASSPHRASE_OPTION },
   async run(ctx) {

@@ -27,6 +27,8 @@ export const init: Command = {
   name: 'init',
   usage: 'init [--passphrase-file F | --insecure-keyfile]',
   summary: 'create the store and its identity (refuses to overwrite an existing one)',
+  help: 'The person runs it once, in a terminal: it asks for a new passphrase. A script passes --passphrase-file FILE (a 0600 file holding the passphrase). Then: secrets serve.',
+  example: 'secrets init',
   args: [0, 0],
   options: { ...PASSPHRASE_OPTION, 'insecure-keyfile': { type: 'boolean' }, 'scrypt-work-factor': { type: 'string' } },
   async run(ctx) {

@@ -16,11 +16,14 @@ import { type Daemon, loadDaemon } from './load-daemon.js';
 
 const START_TIMEOUT_MS = 15_000;
 
+/** @throws DaemonError STORE_NOT_FOUND before anything is written to a data dir that holds no store. */
 async function passphraseFor(daemon: Daemon, ctx: CommandContext): Promise<string | undefined> {
-  if (daemon.detectProtection(ctx.dataDir) !== 'passphrase') return undefined;
+  const protection = daemon.detectProtection(ctx.dataDir);
+  if (protection === null) throw new DaemonError('STORE_NOT_FOUND', `no store in ${ctx.dataDir}`, 'the person creates one with: secrets init');
+  if (protection !== 'passphrase') return undefined;
   const passphrase = await obtainPassphrase(ctx.values['passphrase-file'] as string | undefined, 'Store passphrase: ');
   if (passphrase === null) {
-    throw new DaemonError('USAGE', 'the store is protected by a passphrase and there is no terminal to ask on', 'pass --passphrase-file FILE');
+    throw new DaemonError('USAGE', 'the store is protected by a passphrase and there is no terminal to ask on', 'the person runs it in a terminal, or a script passes --passphrase-file FILE');
   }
   return passphrase;
 }
@@ -110,6 +113,8 @@ export const serve: Command = {
   name: 'serve',
   usage: 'serve [--foreground] [--passphrase-file F] [--allow-unverified-callers]',
   summary: 'run the headless daemon',
+  help: 'Starts the daemon in the background (log: <data dir>/daemon.log) after asking for the store passphrase; --foreground stays attached (service managers, tests).',
+  example: 'secrets serve',
   args: [0, 0],
   options: { foreground: { type: 'boolean' }, 'allow-unverified-callers': { type: 'boolean' }, ...PASSPHRASE_OPTION },
   run: (ctx) => (ctx.values.foreground ? foreground(ctx) : background(ctx)),

@@ -281,10 +281,10 @@ export class LeaseManager {
   private requireActive(leaseId: string, now: number): LeaseRow {
     const row = this.selectLease.get(leaseId) as LeaseRow | undefined;
     if (!row) throw leaseNotFound(leaseId);
-    if (row.status === 'revoked') throw new DaemonError('LEASE_REVOKED', `lease ${leaseId} was revoked`, 'take a new lease: secrets lease NAME');
+    if (row.status === 'revoked') throw new DaemonError('LEASE_REVOKED', `lease ${leaseId} was revoked`, `take a new lease: secrets lease ${row.secret_name}`);
     if (row.status === 'expired' || row.expires_at <= now) {
       if (row.status === 'active') this.expireDue();
-      throw new DaemonError('LEASE_EXPIRED', `lease ${leaseId} has expired`, 'take a new lease: secrets lease NAME');
+      throw new DaemonError('LEASE_EXPIRED', `lease ${leaseId} has expired`, `take a new lease: secrets lease ${row.secret_name}`);
     }
     return row;
   }

@@ -1,7 +1,7 @@
 /** Secrets: names, metadata and age ciphertexts. Plaintext only ever passes through ValueCipher. */
 import { DaemonError } from '../../../shared/errors.js';
 import type { SecretMetaT } from '../../../shared/protocol.js';
-import { preview } from '../../../shared/names.js';
+import { SECRET_NAME_PATTERN, preview } from '../../../shared/names.js';
 import type { Db } from '../store/db.js';
 import type { Actor, Journal, Tx } from '../audit/journal.js';
 import type { ValueCipher } from './value-cipher.js';
@@ -145,6 +145,8 @@ export class SecretsStore {
   }
 }
 
+/** The hint names the command that adds it, when the name is one `secrets add` would take. */
 export function secretNotFound(name: string): DaemonError {
-  return new DaemonError('SECRET_NOT_FOUND', `secret ${preview(name)} not found`, 'list the secrets that exist with: secrets list');
+  const add = SECRET_NAME_PATTERN.test(name) ? `; the store owner adds it with: secrets add ${name}` : '';
+  return new DaemonError('SECRET_NOT_FOUND', `secret ${preview(name)} not found`, `list the secrets that exist with: secrets list${add}`);
 }

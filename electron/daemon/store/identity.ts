@@ -75,7 +75,7 @@ export async function createIdentity(dataDir: string, protection: IdentityProtec
 export async function unlockIdentity(dataDir: string, passphrase: string | undefined): Promise<UnlockedIdentity> {
   const protection = detectProtection(dataDir);
   if (protection === null) {
-    throw new DaemonError('STORE_NOT_FOUND', `no store in ${dataDir}`, 'create one with: secrets init --passphrase-file FILE');
+    throw new DaemonError('STORE_NOT_FOUND', `no store in ${dataDir}`, 'the person creates one with: secrets init');
   }
   let text: string;
   let workFactor: number | null = null;

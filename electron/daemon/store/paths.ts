@@ -30,7 +30,7 @@ export function checkDataDirSafe(dataDir: string, uid = process.getuid?.()): voi
   try {
     stat = statSync(dataDir);
   } catch {
-    throw new DaemonError('STORE_NOT_FOUND', `no store at ${dataDir}`, 'create one with: secrets init');
+    throw new DaemonError('STORE_NOT_FOUND', `no store at ${dataDir}`, 'the person creates one with: secrets init');
   }
   if (!stat.isDirectory()) {
     throw new DaemonError('UNSAFE_PERMISSIONS', `${dataDir} is not a directory`, 'point AGENT_SECRETS_HOME at a directory');
