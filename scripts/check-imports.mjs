@@ -14,7 +14,9 @@ export const LAYERS = [
   { name: 'cli/in-process', prefix: 'electron/cli/in-process/', may: ['shared', 'cli', 'cli/in-process', 'daemon'], builtins: true, packages: false },
   { name: 'shared', prefix: 'shared/', may: ['shared'], builtins: false, packages: true },
   { name: 'daemon', prefix: 'electron/daemon/', may: ['shared', 'daemon'], builtins: true, packages: true },
-  { name: 'cli', prefix: 'electron/cli/', may: ['shared', 'cli', 'cli/in-process'], builtins: true, packages: false },
+  // `secrets scan`, its own bundle loaded on demand: it may use npm packages (gitignore matching).
+  { name: 'cli/scan', prefix: 'electron/cli/scan/', may: ['shared', 'cli', 'cli/scan'], builtins: true, packages: true },
+  { name: 'cli', prefix: 'electron/cli/', may: ['shared', 'cli', 'cli/in-process', 'cli/scan'], builtins: true, packages: false },
   { name: 'main', prefix: 'electron/main/', may: ['shared', 'daemon', 'cli', 'cli/in-process', 'main'], builtins: true, packages: true, electron: true },
   { name: 'preload', prefix: 'electron/preload/', may: ['shared', 'preload'], builtins: false, packages: false, electron: true },
   // The window's build config runs in Node at build time, never in the window.

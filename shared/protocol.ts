@@ -284,6 +284,38 @@ export const METHODS = {
     'change settings: merged into config.json, validated whole, written atomically, applied at once where possible',
   ),
 
+  'scan.import': method(
+    'admin',
+    z
+      .object({
+        /** The scanned project (its real path), for the backups' names and the secrets' descriptions. */
+        project_dir: z.string().min(1).max(4096),
+        /** One per credential, in order; a taken name holding another value gets a `_2`, `_3`… suffix. */
+        secrets: z.array(z.object({ name: secretName, env_var: z.string().regex(ENV_VAR_PATTERN, 'not a valid environment variable name'), file: z.string().min(1).max(4096) }).strict()).max(1000),
+        /** The env files the credentials come from (relative to project_dir), backed up encrypted. */
+        backups: z.array(z.object({ file: z.string().min(1).max(4096) }).strict()).max(100),
+        /**
+         * Every secret value and file content, one for one with `secrets` and `backups`: in the one
+         * top-level field the app's confirmation window never shows, so the person sees which names
+         * and files, never what they hold.
+         */
+        value: z
+          .object({
+            secrets: z.array(secretValue).max(1000),
+            // The whole request must fit one 1 MiB frame.
+            backups: z.array(z.string().max(256 * 1024, 'env files are backed up up to 256 KiB')).max(100),
+          })
+          .strict(),
+      })
+      .strict()
+      .refine((p) => p.value.secrets.length === p.secrets.length && p.value.backups.length === p.backups.length, { message: 'value.secrets and value.backups must match secrets and backups one for one' }),
+    z.object({
+      secrets: z.array(z.object({ requested: z.string(), name: z.string(), env_var: z.string(), file: z.string(), outcome: z.enum(['added', 'existing']) })),
+      backups: z.array(z.object({ file: z.string(), path: z.string() })),
+    }),
+    'move credentials `secrets scan` found into the store: each env file backed up age-encrypted to the store in the data dir first, then one secret per credential',
+  ),
+
   'auth.challenge': method(
     'anyone',
     empty,

@@ -6,6 +6,7 @@ import { configHandlers } from './handlers/config.js';
 import { killswitchHandlers } from './handlers/incident.js';
 import { leaseHandlers } from './handlers/leases.js';
 import { projectHandlers } from './handlers/project.js';
+import { scanHandlers } from './handlers/scan.js';
 import { secretHandlers } from './handlers/secrets.js';
 import { statusHandlers } from './handlers/status.js';
 import type { Handlers } from './handlers/types.js';
@@ -22,5 +23,6 @@ export function createHandlers(core: Core): Handlers {
     ...killswitchHandlers(core),
     ...auditHandlers(core),
     ...configHandlers(core),
+    ...scanHandlers(core),
   };
 }

@@ -1,0 +1,27 @@
+/**
+ * `secrets scan [DIR] [--import]`: plaintext credentials an agent can already read in the project.
+ * The work lives in electron/cli/scan/, bundled apart and loaded here on demand.
+ */
+import { join } from 'node:path';
+import { type Command, PASSPHRASE_OPTION } from '../command.js';
+import type * as ScanModule from '../scan/index.js';
+
+/** Set by the build: the bundled CLI sits next to the scan bundle. */
+declare const __BUNDLED__: boolean | undefined;
+
+async function loadScan(): Promise<typeof ScanModule> {
+  if (typeof __BUNDLED__ !== 'undefined' && __BUNDLED__) return require(join(__dirname, 'scan.cjs')) as typeof ScanModule;
+  // Not a literal, so a bundler leaves it alone: from source (tests, tsx) it is the module itself.
+  return import(new URL('../scan/index.ts', import.meta.url).href) as Promise<typeof ScanModule>;
+}
+
+export const scan: Command = {
+  name: 'scan',
+  usage: 'scan [DIR] [--import [--passphrase-file F]]',
+  summary: 'find plaintext credentials in the project (.env*, config and key files; exit 1 if any); --import moves the env files\' ones into the store (admin)',
+  args: [0, 1],
+  options: { import: { type: 'boolean' }, ...PASSPHRASE_OPTION },
+  async run(ctx) {
+    return (await loadScan()).runScan(ctx);
+  },
+};

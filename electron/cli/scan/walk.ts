@@ -1,0 +1,84 @@
+/**
+ * The project's files worth reading, found without entering what .gitignore ignores (node_modules,
+ * build output) — except that env files are listed even when ignored. Each directory's .gitignore
+ * applies below it, deeper files overriding shallower ones as in git; `ignore` (npm) does the
+ * pattern matching, which has too many corners (`**`, negation, anchoring, escapes) to hand-write.
+ * Symlinked directories are never entered (no loops, nothing outside the project); a symlinked file
+ * is read and marked, so `--import` can leave it alone.
+ */
+import { type Dirent, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+import { type FileFormat, NEVER_ENTER, formatOf, isEnvFile } from './files.js';
+
+export interface Candidate {
+  /** Relative to the project root, with `/`. */
+  path: string;
+  format: FileFormat;
+  symlink: boolean;
+}
+
+interface Rules {
+  /** The directory the .gitignore sits in, relative to the root ('' for the root), with a trailing `/`. */
+  base: string;
+  matcher: Ignore;
+}
+
+function rulesIn(root: string, dir: string): Rules | null {
+  let text: string;
+  try {
+    text = readFileSync(join(root, dir, '.gitignore'), 'utf8');
+  } catch {
+    return null;
+  }
+  return { base: dir === '' ? '' : `${dir}/`, matcher: ignore({ allowRelativePaths: true }).add(text) };
+}
+
+/** Whether `path` is ignored by the stack of .gitignore files above it (the deepest verdict wins). */
+function isIgnored(stack: readonly Rules[], path: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const rules of stack) {
+    const result = rules.matcher.test(path.slice(rules.base.length) + (isDir ? '/' : ''));
+    if (result.ignored) ignored = true;
+    else if (result.unignored) ignored = false;
+  }
+  return ignored;
+}
+
+export interface WalkResult {
+  candidates: Candidate[];
+  /** Every file seen (read or not), for the report. */
+  filesSeen: number;
+}
+
+export function walkProject(root: string): WalkResult {
+  const candidates: Candidate[] = [];
+  let filesSeen = 0;
+  const visit = (dir: string, stack: readonly Rules[]) => {
+    const own = rulesIn(root, dir);
+    const here = own ? [...stack, own] : stack;
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(join(root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    // Sorted, so the report and the order of imports are the same on every run.
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!NEVER_ENTER.has(entry.name) && !isIgnored(here, path, true)) visit(path, here);
+        continue;
+      }
+      if (!entry.isFile() && !entry.isSymbolicLink()) continue;
+      filesSeen++;
+      const format = formatOf(entry.name);
+      if (format === null) continue;
+      if (!isEnvFile(entry.name) && isIgnored(here, path, false)) continue;
+      candidates.push({ path, format, symlink: entry.isSymbolicLink() });
+    }
+  };
+  visit('', []);
+  return { candidates, filesSeen };
+}
