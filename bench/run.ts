@@ -2,7 +2,7 @@
  * `npm run bench`: measures the DESIGN.md §8 targets in one run and prints them side by side.
  * Prints results only: a missed target does not fail the run; a crash does (exit 1).
  *
- * Usage: node --import tsx bench/run.ts [section...]   (sections: cold throughput start memory killswitch audit ui)
+ * Usage: node --import tsx bench/run.ts [section...]   (sections: cold throughput start memory killswitch audit scan ui)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +13,7 @@ import { CLI, REPO, cleanupSync, runNode } from './harness.js';
 import { describeMachine, formatMachine } from './machine.js';
 import { benchMemory } from './memory.js';
 import { type Row, type SectionResult, formatTable, passed } from './report.js';
+import { benchScan } from './scan.js';
 import { benchStart } from './start-with-leases.js';
 import { benchThroughput } from './throughput.js';
 import { benchUi } from './ui.js';
@@ -35,6 +36,7 @@ const SECTIONS: Section[] = [
   { name: 'memory', title: 'idle daemon memory', run: () => benchMemory({ secrets: 3, leases: 5, idleMs: 2000 }) },
   { name: 'killswitch', title: 'killswitch with 1,000 leases', run: () => benchKillswitch({ leases: 1000, groups: 50 }) },
   { name: 'audit', title: 'audit log with 1,000,000 entries', run: () => benchAudit({ entries: 1_000_000, batch: 10_000, queryRepeats: 20, progress }) },
+  { name: 'scan', title: 'secrets scan of a 10,000-file project', run: () => benchScan({ files: 10_000, runs: 5 }) },
   { name: 'ui', title: 'the window in Chromium', run: () => benchUi({ leases: 1000, auditEntries: 100_000, runs: 5, scrollMs: 3000, progress }) },
 ];
 

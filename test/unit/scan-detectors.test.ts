@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import dotenv from 'dotenv';
-import { detect } from '../../electron/cli/scan/detect.js';
+import { TRIGGER, detect } from '../../electron/cli/scan/detect.js';
 import { parseDotenvLines } from '../../electron/cli/scan/dotenv-lines.js';
 import { isSecretKey } from '../../electron/cli/scan/keys.js';
 import { buildReport, humanReport } from '../../electron/cli/scan/report.js';
@@ -81,6 +81,17 @@ test('the entropy rule is the documented one', () => {
   for (const p of ['changeme', '<your-key>', '${VAR}', '', 'xxx', 'your_token_here', 'REDACTED']) assert.equal(isPlaceholder(p), true, p);
   for (const k of ['GITHUB_TOKEN', 'db_password', 'apiKey', '//registry.npmjs.org/:_authToken', 'AWS_SECRET_ACCESS_KEY', 'STRIPE_API_KEY', 'auth']) assert.equal(isSecretKey(k), true, k);
   for (const k of ['TOKEN_URL', 'AUTH_DOMAIN', 'PASSWORD_MIN_LENGTH', 'PUBLIC_KEY', 'NODE_ENV', 'CLIENT_ID', 'SECRET_NAME']) assert.equal(isSecretKey(k), false, k);
+});
+
+test('the line pre-filter lets through every token and every secret-looking key', () => {
+  for (const token of Object.values(TOKENS)) assert.ok(TRIGGER.test(token), token.slice(0, 4));
+  assert.ok(TRIGGER.test('-----BEGIN PRIVATE KEY-----') && TRIGGER.test('x://u:p@h'));
+  const words = ['token', 'secret', 'password', 'passwd', 'pwd', 'pass', 'passphrase', 'apikey', 'privatekey', 'private', 'credential', 'creds', 'auth', 'bearer', 'signingkey', 'accesskey', 'masterkey'];
+  const keys = [...words, ...words.map((w) => `MY_${w.toUpperCase()}`), 'API_KEY', 'clientSecret', 'WEBHOOK_KEY', 'aws_secret_access_key'];
+  for (const key of keys) {
+    if (isSecretKey(key)) assert.ok(TRIGGER.test(key), key);
+  }
+  assert.equal(keys.filter(isSecretKey).length, keys.length, 'every listed word names a secret');
 });
 
 test('the .env reader agrees with dotenv on values and knows their lines', () => {

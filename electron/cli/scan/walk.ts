@@ -55,14 +55,15 @@ export function walkProject(root: string): WalkResult {
   const candidates: Candidate[] = [];
   let filesSeen = 0;
   const visit = (dir: string, stack: readonly Rules[]) => {
-    const own = rulesIn(root, dir);
-    const here = own ? [...stack, own] : stack;
     let entries: Dirent[];
     try {
       entries = readdirSync(join(root, dir), { withFileTypes: true });
     } catch {
       return;
     }
+    // Read only where there is one: a failed read per directory costs an exception each.
+    const own = entries.some((e) => e.name === '.gitignore') ? rulesIn(root, dir) : null;
+    const here = own ? [...stack, own] : stack;
     // Sorted, so the report and the order of imports are the same on every run.
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
