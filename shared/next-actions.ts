@@ -176,20 +176,29 @@ export function nextActionsOnSuccess(command: string, data: Data, inv?: Invocati
 }
 
 /**
- * The commands a hint names (`start it with: secrets serve`), as actions: the daemon often knows a
- * value the CLI does not (which secret of .secrets.json is missing, which secret a lease was for).
- * A command with a placeholder in it is left to the hint's text.
+ * The commands a hint names (`start it with: secrets serve`), as actions described by the words before
+ * each: the daemon often knows a value the CLI does not (which secret of .secrets.json is missing,
+ * which secret a lease was for). A command with a placeholder in it is left to the hint's text.
  */
-export function commandsInHint(hint: string | undefined): string[] {
+export function actionsInHint(hint: string | undefined): NextAction[] {
   if (!hint) return [];
   // A command starts the hint or follows a colon, a comma or "or"; it ends at punctuation or "or".
-  const found = hint.match(/(?<=^|[:,]\s*|\bor\s+)secrets [^;,()[\]]*?(?=\s{2}|[;,()]|\s+or\s|$)/g) ?? [];
-  return found.map((c) => c.trim()).filter((c) => !c.split(' ').some((word) => (PLACEHOLDERS as readonly string[]).includes(word) || word.includes('…')));
+  const commands = /(?<=^|[:,]\s*|\bor\s+)secrets [^;,()[\]]*?(?=\s{2}|[;,()]|\s+or\s|$)/g;
+  const actions: NextAction[] = [];
+  let from = 0;
+  for (const match of hint.matchAll(commands)) {
+    const command = match[0].trim();
+    const said = hint.slice(from, match.index).replace(/^[\s;,)]+|[\s:,(]+$/g, '').replace(/\s+with$/, '');
+    from = match.index + match[0].length;
+    if (command.split(' ').some((word) => (PLACEHOLDERS as readonly string[]).includes(word) || word.includes('…'))) continue;
+    actions.push(act(command, said || hint));
+  }
+  return actions;
 }
 
 /** Actions after an error, by code; the commands its hint names come first. */
 export function nextActionsOnError(code: ErrorCode, inv?: Invocation, hint?: string): NextAction[] {
-  const named = commandsInHint(hint).map((command) => act(command, hint!));
+  const named = actionsInHint(hint);
   const seen = new Set(named.map((a) => a.command));
   return [...named, ...byCode(code, inv).filter((a) => !seen.has(a.command))];
 }

@@ -14,7 +14,7 @@ const CONNECT_RETRIES = 50;
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
 export function daemonNotRunning(socketPath: string): DaemonError {
-  return new DaemonError('DAEMON_NOT_RUNNING', `the daemon is not running (no answer on ${socketPath})`, 'start it with: secrets serve   (or open the Agent Secrets app)');
+  return new DaemonError('DAEMON_NOT_RUNNING', `the daemon is not running (no answer on ${socketPath})`, 'the person must start it with: secrets serve (it asks for the store passphrase), or open the Agent Secrets app');
 }
 
 function toError(error: RpcErrorObject): DaemonError {

@@ -24,11 +24,11 @@ function assertOneScreen(text: string, what: string): void {
   for (const line of lines) assert.ok(line.length <= HELP_WIDTH, `${what}: ${line.length} columns: ${line}`);
 }
 
-/** The `secrets …` part of an example (`export T=$(secrets lease x)`, `printf … | secrets add x`). */
+/** The `secrets …` part of an example (`export T=$(secrets lease x)`, `printf … | secrets add x`, `claude mcp add n -- secrets mcp`). */
 function exampleCommand(text: string): string {
   const last = text.split('\n').at(-1)!;
   assert.match(last, /^example: /);
-  const command = /(?:^example: |\| |\$\()(secrets [^)]*)/.exec(last)?.[1];
+  const command = /(?:^example: |\| |\$\(|-- )(secrets [^)]*)/.exec(last)?.[1];
   assert.ok(command, `no secrets command in: ${last}`);
   return command;
 }

@@ -43,7 +43,7 @@ export const lease: Command = {
 export function tellPersonAboutPending(request: ApprovalRequestT): void {
   process.stderr.write(
     `secrets: waiting for approval: ${describeRequest(request)}\n` +
-      `secrets: hint: the person who owns the store decides: secrets approve ${request.request_id} (once), secrets approve ${request.request_id} --for 8h (this client, 8 hours), or secrets deny ${request.request_id}\n`,
+      `secrets: hint: the person who owns the store decides. Allow once with: secrets approve ${request.request_id}; allow this client for 8 hours with: secrets approve ${request.request_id} --for 8h; refuse with: secrets deny ${request.request_id}\n`,
   );
 }
 

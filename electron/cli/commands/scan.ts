@@ -19,6 +19,7 @@ export const scan: Command = {
   name: 'scan',
   usage: 'scan [DIR] [--import [--passphrase-file F]]',
   summary: 'find plaintext credentials in the project (.env*, config and key files; exit 1 if any); --import moves the env files\' ones into the store (admin)',
+  example: 'secrets scan . --json',
   args: [0, 1],
   options: { import: { type: 'boolean' }, ...PASSPHRASE_OPTION },
   async run(ctx) {
