@@ -78,7 +78,7 @@ describe('daemon and CLI lifecycle', () => {
       const result = await other.cli(['status']);
       assert.equal(result.code, 69);
       assert.equal(result.json.error.code, 'DAEMON_NOT_RUNNING');
-      assert.match(result.stderr, /secrets: hint: start it with: secrets serve/);
+      assert.match(result.stderr, /secrets: hint: the person must start it with: secrets serve/);
       assert.ok(result.json.next_actions.length > 0);
     } finally {
       await other.cleanup();
