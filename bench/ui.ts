@@ -26,14 +26,20 @@ export interface UiOptions {
 
 /** A lease row is a body row with a countdown; an audit row, a row of the timeline's table. */
 const LEASE_ROWS = '[role=tabpanel] tbody tr:has(time)';
+/**
+ * The lease table is virtualised: only the rows in view are ever in the DOM. The dashboard has
+ * rendered when its first rows are there and its toolbar counts every lease (the same commit).
+ */
+const LEASE_ROWS_IN_VIEW = 10;
+const leaseCountTexts = (n: number) => [`${n} active leases`, `${fmtInt(n)} active leases`];
 const AUDIT_ROWS = '[role=tabpanel] [role=table] [role=row]';
 
-/** Records, from navigation start, when `selector` first matches at least `count` elements. */
+/** Records, from navigation start, when `selector` first matches at least `count` elements (and, if given, the page shows one of `texts`). */
 const MARK_SCRIPT = `
   window.__firstRender = null;
   new MutationObserver((_, observer) => {
     const want = window.__want;
-    if (want && document.querySelectorAll(want.selector).length >= want.count) {
+    if (want && document.querySelectorAll(want.selector).length >= want.count && (!want.texts || want.texts.some((t) => document.body.textContent.includes(t)))) {
       window.__firstRender = performance.now();
       observer.disconnect();
     }
@@ -52,8 +58,8 @@ async function waitInPage(page: Page, expression: string, timeoutMs = 30_000): P
   }
 }
 
-async function firstRender(windows: AppWindows, hash: string, selector: string, count: number): Promise<number> {
-  const page = await windows.open('index.html', { hash, beforeLoad: `window.__want = ${JSON.stringify({ selector, count })};${MARK_SCRIPT}` });
+async function firstRender(windows: AppWindows, hash: string, selector: string, count: number, texts?: string[]): Promise<number> {
+  const page = await windows.open('index.html', { hash, beforeLoad: `window.__want = ${JSON.stringify({ selector, count, texts })};${MARK_SCRIPT}` });
   await waitInPage(page, 'window.__firstRender !== null');
   const at = (await page.evaluate('window.__firstRender')) as number;
   if (process.env.BENCH_UI_DEBUG) console.error(hash, at, await page.evaluate(`JSON.stringify(performance.getEntries().map((e) => [e.name.slice(-40), Math.round(e.startTime), Math.round(e.duration)]))`));
@@ -128,16 +134,17 @@ export async function benchUi(options: UiOptions): Promise<SectionResult> {
       const dashboard: number[] = [];
       const timeline: number[] = [];
       // One unmeasured load of each first: Chromium's own caches warm up, as after the app's first window.
-      await firstRender(windows, '#leases', LEASE_ROWS, options.leases);
+      await firstRender(windows, '#leases', LEASE_ROWS, LEASE_ROWS_IN_VIEW, leaseCountTexts(options.leases));
       await firstRender(windows, '#audit', AUDIT_ROWS, 10);
       for (let i = 0; i < options.runs; i++) {
-        dashboard.push(await firstRender(windows, '#leases', LEASE_ROWS, options.leases));
+        dashboard.push(await firstRender(windows, '#leases', LEASE_ROWS, LEASE_ROWS_IN_VIEW, leaseCountTexts(options.leases)));
         timeline.push(await firstRender(windows, '#audit', AUDIT_ROWS, 10));
       }
 
       const leasesPage = await windows.open('index.html', { hash: '#leases' });
-      await waitInPage(leasesPage, `document.querySelectorAll('${LEASE_ROWS}').length >= ${options.leases}`);
+      await waitInPage(leasesPage, `document.querySelectorAll('${LEASE_ROWS}').length >= ${LEASE_ROWS_IN_VIEW}`);
       const ticking = await mutationsOutsideCountdowns(leasesPage, 3000);
+      const leaseRowsInDom = (await leasesPage.evaluate(`document.querySelectorAll('${LEASE_ROWS}').length`)) as number;
 
       const auditPage = await windows.open('index.html', { hash: '#audit' });
       await waitInPage(auditPage, `document.querySelectorAll('${AUDIT_ROWS}').length >= 10`);
@@ -149,10 +156,10 @@ export async function benchUi(options: UiOptions): Promise<SectionResult> {
 
       return {
         rows: [
-          { metric: `dashboard first render, ${fmtInt(options.leases)} active leases`, measured: `${fmtMs(median(dashboard))} (max ${fmtMs(Math.max(...dashboard))})`, target: { value: 300, direction: 'max', label: '≤ 300 ms' }, value: median(dashboard) },
+          { metric: `dashboard first render, ${fmtInt(options.leases)} active leases (count + rows in view)`, measured: `${fmtMs(median(dashboard))} (max ${fmtMs(Math.max(...dashboard))})`, target: { value: 300, direction: 'max', label: '≤ 300 ms' }, value: median(dashboard) },
           {
             metric: '  countdowns ticking: DOM changes outside countdowns in 3 s',
-            measured: `${fmtInt(ticking.outside)} (inside countdowns: ${fmtInt(ticking.inside)})`,
+            measured: `${fmtInt(ticking.outside)} (inside countdowns: ${fmtInt(ticking.inside)}; ${fmtInt(leaseRowsInDom)} lease rows in the DOM)`,
             target: { value: 0, direction: 'max', label: '0' },
             value: ticking.outside,
           },
@@ -160,7 +167,8 @@ export async function benchUi(options: UiOptions): Promise<SectionResult> {
           { metric: `audit timeline scrolling ${fmtMs(options.scrollMs)}: longest frame`, measured: `${fmtMs(longest)} (p99 ${fmtMs(p99)}, ${fmtInt(frames.length)} frames)`, target: { value: 50, direction: 'max', label: '≤ 50 ms' }, value: longest },
         ],
         notes: [
-          `ui: built renderer in ${'Debian Chromium'} (headless), the tray app's daemon and pages through its app:// handler; first render = navigation start to the rows in the DOM, median of ${options.runs} after one warm-up; ` +
+          `ui: built renderer in ${'Debian Chromium'} (headless), the tray app's daemon and pages through its app:// handler; first render = navigation start to the rows in the DOM, median of ${options.runs} after one warm-up ` +
+            `(the lease table is virtualised: the dashboard counts as rendered when the toolbar counts all ${fmtInt(options.leases)} leases and ≥ ${LEASE_ROWS_IN_VIEW} lease rows are in the DOM); ` +
             `scrolling moves the timeline 900 px a frame (about 30 rows), pages loading as it goes.`,
         ],
       };

@@ -2,9 +2,10 @@
  * The Leases tab: every active lease, live (the store applies lease events as they come), grouped by
  * client (alphabetical) and soonest expiry first within a client, with revoke one / a client's / all.
  *
- * A thousand leases stay cheap: rows and groups are memoised on records whose identity changes only
- * when they change, and each countdown ticks on the shared clock by itself, so a second passing
- * re-renders the countdowns and nothing else.
+ * A thousand leases stay cheap: the table is virtualised (only the rows in view exist, see
+ * leases/LeaseTable.tsx), rows are memoised on records whose identity changes only when they change,
+ * and each countdown ticks on the shared clock by itself, so a second passing re-renders the few
+ * countdowns in view and nothing else.
  */
 import { useMemo } from 'react';
 import { Command } from '../components/Command.js';
@@ -17,8 +18,8 @@ import type { LeaseInfoT } from '../../shared/protocol.js';
 import type { Ticker } from '../store/clock.js';
 import { useBridge } from '../store/bridge.js';
 import { useDaemon, useStore } from '../store/use-daemon.js';
-import { COLUMNS, ClientGroup } from './leases/ClientGroup.js';
 import { groupByClient } from './leases/group-leases.js';
+import { LeaseTable } from './leases/LeaseTable.js';
 
 export const EXEC_COMMAND = 'secrets exec --client-id my-agent -- npm test';
 export const LEASE_COMMAND = 'secrets lease NAME --client-id my-agent';
@@ -28,17 +29,18 @@ export function LeasesView({ ticker }: { ticker?: Ticker }) {
   const leases = useDaemon((s) => s.leases);
   const store = useStore();
   return (
-    <section className="leases" aria-labelledby="leases-title">
+    <section className="leases leases-view" aria-labelledby="leases-title">
       <h2 id="leases-title">Active leases</h2>
       <LockedNote />
       <Loaded load={leases} what="leases" onRetry={() => void store.reload('leases')}>
-        {(map) => (map.size === 0 ? <NoLeases /> : <LeaseTable leases={map} ticker={ticker} />)}
+        {(map) => (map.size === 0 ? <NoLeases /> : <ActiveLeases leases={map} ticker={ticker} />)}
       </Loaded>
     </section>
   );
 }
 
-function LeaseTable({ leases, ticker }: { leases: ReadonlyMap<string, LeaseInfoT>; ticker?: Ticker }) {
+/** The count and "Revoke all…" over the table. */
+function ActiveLeases({ leases, ticker }: { leases: ReadonlyMap<string, LeaseInfoT>; ticker?: Ticker }) {
   const bridge = useBridge();
   const revokeAll = useAction(() => bridge['lease.revoke']({ all: true }));
   const groups = useMemo(() => groupByClient(leases.values()), [leases]);
@@ -57,24 +59,7 @@ function LeaseTable({ leases, ticker }: { leases: ReadonlyMap<string, LeaseInfoT
         />
       </div>
       <ErrorNote error={revokeAll.error} />
-      <table className="data leases-table">
-        <caption className="visually-hidden">Active leases by client, soonest expiry first</caption>
-        <thead>
-          <tr>
-            {COLUMNS.map((column) => (
-              <th key={column} scope="col">
-                {column}
-              </th>
-            ))}
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        {groups.map((group) => (
-          <ClientGroup key={group.clientId} group={group} ticker={ticker} />
-        ))}
-      </table>
+      <LeaseTable groups={groups} ticker={ticker} />
     </>
   );
 }

@@ -25,3 +25,24 @@ export function groupByClient(leases: Iterable<LeaseInfoT>): ClientLeases[] {
 function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** One row of the table: a client's group header, or one of its leases. */
+export type LeaseItem = { kind: 'group'; group: ClientLeases } | { kind: 'lease'; lease: LeaseInfoT };
+
+/**
+ * The groups as the one flat list the virtualiser windows over: each client's header row, then its
+ * lease rows. Keys are stable across renders (a client id, a lease id) so a row keeps its state while
+ * the rows around it come and go.
+ */
+export function flattenGroups(groups: readonly ClientLeases[]): LeaseItem[] {
+  const items: LeaseItem[] = [];
+  for (const group of groups) {
+    items.push({ kind: 'group', group });
+    for (const lease of group.leases) items.push({ kind: 'lease', lease });
+  }
+  return items;
+}
+
+export function itemKey(item: LeaseItem): string {
+  return item.kind === 'group' ? `client:${item.group.clientId}` : item.lease.lease_id;
+}
