@@ -20,7 +20,7 @@ test('every error code maps to a documented exit code and has next actions', () 
 
 test('the rights table: admin changes secrets, grants and the lock; holders touch their own leases; approved clients lease', () => {
   const withRight = (right: string) => Object.entries(METHODS).filter(([, m]) => m.rights === right).map(([name]) => name).sort();
-  assert.deepEqual(withRight('admin'), ['clients.allow', 'clients.forget', 'clients.revoke', 'config.get', 'config.set', 'confirmations.decide', 'killswitch.disengage', 'requests.approve', 'requests.deny', 'secrets.add', 'secrets.remove', 'secrets.set']);
+  assert.deepEqual(withRight('admin'), ['clients.allow', 'clients.forget', 'clients.revoke', 'config.get', 'config.set', 'confirmations.decide', 'killswitch.disengage', 'requests.approve', 'requests.deny', 'scan.import', 'secrets.add', 'secrets.remove', 'secrets.set']);
   assert.deepEqual(withRight('holder'), ['exec.register', 'lease.list', 'lease.renew', 'lease.revoke']);
   assert.deepEqual(withRight('approved'), ['env.write', 'lease.grant', 'lease.grant_many', 'secrets.rotate']);
   // The emergency brake stays open to all, but destroying values or running hooks is the owner's call.
