@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { UI_EVENT_CHANNEL } from '../../shared/ui-service.js';
 import { REPO } from './store.js';
-import type { Push, RunningApp } from './tray-app.js';
+import type { Fetched, Push, RunningApp } from './tray-app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
@@ -49,6 +49,7 @@ export class AppWindows {
   private readonly pages = new Set<Page>();
   private readonly contexts = new Set<BrowserContext>();
   private readonly unsubscribe: () => void;
+  private readonly files = new Map<string, Promise<Fetched>>();
   /** Approval prompts the app opened a window for, in order (request or confirmation ids). */
   readonly approvalsShown: string[] = [];
   /** Console errors and page errors: a test asserts there are none (a CSP violation shows here). */
@@ -79,16 +80,10 @@ export class AppWindows {
     const context = await this.browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: options.viewport ?? { width: 1200, height: 800 }, reducedMotion: 'reduce' });
     this.contexts.add(context);
     await context.route(`${ORIGIN}/**`, async (route) => {
-      const path = new URL(route.request().url()).pathname;
-      const answer = await this.app.fetch(APP_ORIGIN + path);
+      const answer = await this.fetch(new URL(route.request().url()).pathname);
       await route.fulfill({ status: answer.status, headers: answer.headers, body: Buffer.from(answer.bodyBase64, 'base64') });
     });
-    await context.exposeBinding('__agentSecretsInvoke', async ({ page }, channel: string, params: unknown) => {
-      const t0 = performance.now();
-      const r = await this.app.invokeRaw(channel, params, APP_ORIGIN + new URL(page.url()).pathname);
-      if (process.env.BENCH_UI_DEBUG) console.error('invoke', channel, Math.round(performance.now() - t0), JSON.stringify(r).length);
-      return r;
-    });
+    await context.exposeBinding('__agentSecretsInvoke', async ({ page }, channel: string, params: unknown) => this.app.invokeRaw(channel, params, APP_ORIGIN + new URL(page.url()).pathname));
     await context.addInitScript({ content: await pageBridge() });
     if (options.beforeLoad !== undefined) await context.addInitScript({ content: options.beforeLoad });
     const page = await context.newPage();
@@ -107,6 +102,16 @@ export class AppWindows {
     if (state.windows.some((w) => !w.destroyed && w.loads.some((l) => l.page === 'index.html'))) return;
     if (state.tray?.menu.some((item) => item.id === 'open-dashboard') !== true) throw new Error('the tray has no "Open dashboard" item');
     await this.app.click('open-dashboard');
+  }
+
+  /**
+   * The app's answer for one of its pages' files. Its files do not change while it runs, so each is
+   * asked once: in Electron they come from the app's own files, not through two processes' IPC.
+   */
+  private fetch(path: string): Promise<Fetched> {
+    let answer = this.files.get(path);
+    if (answer === undefined) this.files.set(path, (answer = this.app.fetch(APP_ORIGIN + path)));
+    return answer;
   }
 
   /** Waits for the app to open the approval window for a new prompt, and returns the prompt's id. */
