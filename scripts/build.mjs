@@ -19,6 +19,8 @@ await Promise.all([
   build({ ...common, format: 'cjs', entryPoints: { cli: 'electron/cli/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, minify: true, logOverride: { 'empty-import-meta': 'silent' } }),
   // `secrets scan` apart (with `ignore`): the CLI requires it only for that command.
   build({ ...common, format: 'cjs', entryPoints: { scan: 'electron/cli/scan/index.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, minify: true }),
+  // `secrets mcp` loads this on demand: the MCP SDK and zod stay out of the CLI bundle.
+  build({ ...common, format: 'cjs', entryPoints: { mcp: 'electron/mcp/main.ts' }, outdir: 'dist', outExtension: { '.js': '.cjs' }, logOverride: { 'empty-import-meta': 'silent' } }),
   build({ ...common, entryPoints: { locations: 'shared/locations.ts' }, outdir: 'dist', outExtension: { '.js': '.mjs' } }),
   build({
     ...common,

@@ -17,6 +17,8 @@ export const LAYERS = [
   // `secrets scan`, its own bundle loaded on demand: it may use npm packages (gitignore matching).
   { name: 'cli/scan', prefix: 'electron/cli/scan/', may: ['shared', 'cli', 'cli/scan'], builtins: true, packages: true },
   { name: 'cli', prefix: 'electron/cli/', may: ['shared', 'cli', 'cli/in-process', 'cli/scan'], builtins: true, packages: false },
+  // `secrets mcp`: a client like the CLI, with the MCP SDK; the CLI loads it only as a separate bundle.
+  { name: 'mcp', prefix: 'electron/mcp/', may: ['shared', 'cli', 'mcp'], builtins: true, packages: true },
   { name: 'main', prefix: 'electron/main/', may: ['shared', 'daemon', 'cli', 'cli/in-process', 'main'], builtins: true, packages: true, electron: true },
   { name: 'preload', prefix: 'electron/preload/', may: ['shared', 'preload'], builtins: false, packages: false, electron: true },
   // The window's build config runs in Node at build time, never in the window.

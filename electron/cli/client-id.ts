@@ -20,16 +20,19 @@ function parentOf(pid: number): { ppid: number; name: string } | null {
   }
 }
 
+/** A program's name (or an MCP client's) made into a client id, or null when nothing usable is left. */
+export function clientIdFrom(name: string): string | null {
+  const id = name.replace(/[^A-Za-z0-9._:@+-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 128);
+  return CLIENT_ID_PATTERN.test(id) ? id : null;
+}
+
 export function deriveClientId(env: Record<string, string | undefined> = process.env, startPid = process.ppid): string {
   if (env.AGENT_SECRETS_CLIENT_ID) return env.AGENT_SECRETS_CLIENT_ID;
   let pid = startPid;
   for (let depth = 0; depth < 8 && pid > 1; depth++) {
     const info = parentOf(pid);
     if (!info) break;
-    if (!PASS_THROUGH.has(info.name)) {
-      const id = info.name.replace(/[^A-Za-z0-9._:@+-]/g, '-').replace(/^[^A-Za-z0-9]+/, '');
-      return CLIENT_ID_PATTERN.test(id) ? id : FALLBACK;
-    }
+    if (!PASS_THROUGH.has(info.name)) return clientIdFrom(info.name) ?? FALLBACK;
     pid = info.ppid;
   }
   return FALLBACK;

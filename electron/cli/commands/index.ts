@@ -7,13 +7,14 @@ import { approve, clients, deny, requests } from './approvals.js';
 import { audit } from './audit.js';
 import { exec } from './exec.js';
 import { killswitch } from './killswitch.js';
+import { mcp } from './mcp.js';
 import { cleanup, env } from './project.js';
 import { lease, leases, renew, revoke } from './leases.js';
 import { scan } from './scan.js';
 import { add, list, rm, rotate, set } from './secrets.js';
 import { health, status } from './status.js';
 
-export const COMMANDS: readonly Command[] = [init, serve, status, health, add, set, rm, list, rotate, lease, leases, renew, revoke, requests, approve, deny, clients, exec, env, cleanup, importCommand, scan, audit, killswitch];
+export const COMMANDS: readonly Command[] = [init, serve, status, health, add, set, rm, list, rotate, lease, leases, renew, revoke, requests, approve, deny, clients, exec, mcp, env, cleanup, importCommand, scan, audit, killswitch];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

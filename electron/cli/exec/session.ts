@@ -93,8 +93,13 @@ export async function runWithSecrets(run: SecretsCommand): Promise<SecretsComman
     // Started now, not after the exit: a grandchild that ignores SIGTERM keeps the output pipes open.
     state.drained = state.child.drainGroup(state.graceMs);
   };
-  /** Stops the command (or, before it starts, marks it to be stopped as soon as it does). First reason wins. */
+  /**
+   * Stops the command (or, before it starts, marks it to be stopped as soon as it does). The first
+   * reason wins; but the killswitch revokes the leases (and their events arrive) just before it says
+   * it engaged, so a revocation it caused takes its code.
+   */
   const stop = (why: Stopped, graceMs: number) => {
+    if (state.stopped?.code === 'LEASE_REVOKED' && why.code === 'KILLSWITCH_ENGAGED') state.stopped = { ...state.stopped, code: why.code };
     if (state.stopped !== null) return;
     state.stopped = why;
     state.graceMs = graceMs;
