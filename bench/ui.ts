@@ -70,9 +70,16 @@ async function firstRender(windows: AppWindows, hash: string, selector: string, 
 // The measurements that run in the page are plain JavaScript source: this file runs under tsx, whose
 // transform wraps named functions in a helper (`__name`) the page does not have.
 
-/** Scrolls the timeline's scroller steadily for `duration` ms; resolves with every frame's duration. */
+/**
+ * Scrolls the timeline's scroller steadily for `duration` ms; resolves with every frame's duration.
+ * The timeline shows a small first page and loads the next ones right after, so the scroller is
+ * waited for (up to 10 s) rather than expected with the first rows.
+ */
 const SCROLL_FRAMES = `async (duration) => {
-  const scroller = [...document.querySelectorAll('[role=tabpanel] *')].find((el) => el.scrollHeight > el.clientHeight + 10000);
+  const longScroller = () => [...document.querySelectorAll('[role=tabpanel] *')].find((el) => el.scrollHeight > el.clientHeight + 10000);
+  const waitUntil = performance.now() + 10000;
+  while (longScroller() === undefined && performance.now() < waitUntil) await new Promise((resolve) => setTimeout(resolve, 20));
+  const scroller = longScroller();
   if (scroller === undefined) throw new Error('no long scroller in the audit tab');
   const frames = [];
   const start = performance.now();

@@ -2,9 +2,12 @@
 import { fireEvent, screen, within } from '@testing-library/react';
 import { beforeEach, vi } from 'vitest';
 import type { AuditEntryT, ParamsOf } from '../../shared/protocol.js';
+import { FIRST_PAGE as FIRST_TAIL, PAGE } from '../../renderer/views/audit/timeline-state.js';
 import { type FakeBridge, fakeAuditEntry } from './fake-bridge.js';
 
-export const FIRST_PAGE = { tail: 1000, newest_first: true };
+/** The query for a timeline's first page (small: the first rows show sooner), and for each older one. */
+export const FIRST_PAGE = { tail: FIRST_TAIL, newest_first: true };
+export const OLDER_PAGE = { tail: PAGE, newest_first: true };
 
 /** Entries 1..n, as the daemon would answer audit.query: newest first, before_id and action applied. */
 export function serveLog(fake: FakeBridge, log: AuditEntryT[]) {

@@ -2,7 +2,8 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, test } from 'vitest';
 import { AuditView } from '../../renderer/views/AuditView.js';
-import { FIRST_PAGE, idsShown, logOf, rows, scrollTable, serveLog, sizeTheScroller } from './audit-fixtures.js';
+import { NEAR_END } from '../../renderer/views/audit/AuditTable.js';
+import { FIRST_PAGE, OLDER_PAGE, idsShown, logOf, rows, scrollTable, serveLog, sizeTheScroller } from './audit-fixtures.js';
 import { createFakeBridge, fakeAuditEntry, fakeStatus } from './fake-bridge.js';
 import { renderWithStore } from './render-view.js';
 
@@ -123,19 +124,35 @@ describe('filters', () => {
 });
 
 describe('paging', () => {
-  test('scrolling near the end of the loaded page asks for the next older one by before_id', async () => {
+  test('a small first page, the next older one asked for at once, then each one NEAR_END rows before the loaded ones run out', async () => {
     const fake = createFakeBridge();
     serveLog(fake, logOf(2500));
     renderWithStore(fake, <AuditView />);
     await waitFor(() => expect(idsShown()[0]).toBe('2500'));
     const table = screen.getByRole('table', { name: /audit log/i });
     expect(table).toHaveAttribute('aria-rowcount', '-1');
-    expect(fake.callsOf('audit.query')).toEqual([FIRST_PAGE]);
-    scrollTable(32 * 990);
-    await waitFor(() => expect(fake.callsOf('audit.query')).toEqual([FIRST_PAGE, { ...FIRST_PAGE, before_id: 1501 }]));
-    await waitFor(() => expect(idsShown()).toContain('1500'));
-    scrollTable(32 * 1990);
-    await waitFor(() => expect(fake.callsOf('audit.query')).toEqual([FIRST_PAGE, { ...FIRST_PAGE, before_id: 1501 }, { ...FIRST_PAGE, before_id: 501 }]));
+    // 100 rows loaded: fewer than NEAR_END ahead, so the next page is asked for before any scrolling.
+    await waitFor(() => expect(fake.callsOf('audit.query')).toEqual([FIRST_PAGE, { ...OLDER_PAGE, before_id: 2401 }]));
+    await waitFor(() => expect(table).toHaveAttribute('aria-rowcount', '-1'));
+    let loaded = FIRST_PAGE.tail + OLDER_PAGE.tail;
+    const asked = [2401];
+    // Each older page starts below the oldest loaded entry, until one comes back short.
+    const next = Array.from({ length: Math.ceil((2400 - OLDER_PAGE.tail) / OLDER_PAGE.tail) }, (_, i) => 2401 - (i + 1) * OLDER_PAGE.tail);
+    for (const before of next) {
+      await waitFor(() => expect(fake.callsOf('audit.query')).toHaveLength(asked.length + 1));
+      // Not yet: the last rendered row is short of NEAR_END rows before the end.
+      scrollTable(32 * (loaded - NEAR_END - 30));
+      await new Promise((r) => setTimeout(r, 20));
+      expect(fake.callsOf('audit.query')).toHaveLength(asked.length + 1);
+      scrollTable(32 * (loaded - NEAR_END));
+      asked.push(before);
+      await waitFor(() => expect(fake.callsOf('audit.query')).toEqual([FIRST_PAGE, ...asked.map((id) => ({ ...OLDER_PAGE, before_id: id }))]));
+      loaded += OLDER_PAGE.tail;
+    }
+    // The last page held fewer than asked for: the whole log is loaded, and counted.
     await waitFor(() => expect(table).toHaveAttribute('aria-rowcount', '2501'));
+    scrollTable(32 * 2490);
+    await waitFor(() => expect(idsShown()).toContain('1'));
+    expect(fake.callsOf('audit.query')).toHaveLength(2 + next.length);
   });
 });

@@ -36,10 +36,10 @@ export const AuditRow = memo(function AuditRow({ entry, rowIndex, top, highlight
       aria-current={highlighted ? 'true' : undefined}
       tabIndex={highlighted ? -1 : undefined}
       className={highlighted ? 'audit-row highlighted' : 'audit-row'}
-      style={{ transform: `translateY(${top}px)` }}
+      style={{ top }}
     >
       <span role="cell" title={entry.at}>
-        <time dateTime={entry.at}>{formatTime(entry.at)}</time> <span className="muted">#{entry.id}</span>
+        <time dateTime={entry.at}>{formatTime(entry.at)}</time> <span className="muted">{`#${entry.id}`}</span>
       </span>
       <span role="cell" className="mono">
         {entry.action}

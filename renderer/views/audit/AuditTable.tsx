@@ -11,8 +11,16 @@ import { AuditRow, COLUMNS } from './AuditRow.js';
 
 /** Must match `.audit-row` height in styles.css. */
 export const ROW_HEIGHT = 32;
-/** How many rows before the end of the loaded ones the next page is asked for. */
-const NEAR_END = 200;
+/**
+ * How many rows before the end of the loaded ones the next page is asked for: more than the first
+ * page, so the second is asked for as soon as the first shows, and ~10,000 px of rows ahead after that.
+ */
+export const NEAR_END = 300;
+/**
+ * Rows rendered beyond each edge of the viewport. Few: a fast scroll jumps past them anyway, and each
+ * one is DOM built and laid out on every scroll step.
+ */
+const OVERSCAN = 4;
 
 /** Scroll to the top (`id` null) or to an entry, focusing it; `seq` makes each request new. */
 export interface ScrollRequest {
@@ -40,8 +48,9 @@ export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange,
     estimateSize: () => ROW_HEIGHT,
     // The header row sits above the rows inside the scroller.
     scrollMargin: ROW_HEIGHT,
-    overscan: 12,
-    getItemKey: (index) => entries[index]?.id ?? 'older',
+    overscan: OVERSCAN,
+    // No getItemKey: item keys only matter to measured sizes, and a function made per render would make
+    // the virtualiser recompute every loaded row's offset on every scroll step. Rows are keyed by id below.
   });
   const items = virtualizer.getVirtualItems();
   const canLoadOlder = !older.loading && older.error === null;
@@ -101,7 +110,7 @@ export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange,
           const top = item.start - ROW_HEIGHT;
           if (entry === undefined) {
             return (
-              <div key="older" role="row" aria-rowindex={item.index + 2} className="audit-row audit-more" style={{ transform: `translateY(${top}px)` }}>
+              <div key="older" role="row" aria-rowindex={item.index + 2} className="audit-row audit-more" style={{ top }}>
                 <span role="cell" className="muted">
                   {older.loading ? 'Loading older entries…' : older.error === null ? 'Older entries load as you scroll' : 'Older entries could not be loaded'}
                 </span>

@@ -4,13 +4,13 @@
  * when the person is at the top with Live on; otherwise they wait, counted, so what is being read
  * never moves.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useReducer, useRef, useState } from 'react';
 import type { AuditEntryT, ParamsOf } from '../../../shared/protocol.js';
 import { useBridge } from '../../store/bridge.js';
 import { toUiError } from '../../store/ui-error.js';
 import { useStore } from '../../store/use-daemon.js';
 import { type AuditFilters, matchesQuery, toQueryParams } from './filters.js';
-import { PAGE, initialTimeline, timelineReducer } from './timeline-state.js';
+import { FIRST_PAGE, PAGE, initialTimeline, timelineReducer } from './timeline-state.js';
 
 /** What the timeline shows: entries matching `filters`, newest first — or, from `anchor` down, all. */
 export interface TimelineQuery {
@@ -36,14 +36,16 @@ export function useAuditTimeline(query: TimelineQuery) {
   const showNow = () => view.current.atTop && view.current.live;
 
   const generation = useRef(0);
-  useEffect(() => {
+  // A layout effect, so the request leaves during the commit rather than after the browser paints the
+  // frame (a passive effect waits for that paint: 100–300 ms when the tab opens with the dashboard).
+  useLayoutEffect(() => {
     const mine = ++generation.current;
     // A new query is shown from its top (the view scrolls there).
     view.current.atTop = true;
     dispatch({ type: 'load', generation: mine, anchor: query.anchor });
     const first = query.anchor === null ? params : { before_id: query.anchor + 1 };
-    bridge['audit.query']({ ...first, tail: PAGE, newest_first: true }).then(
-      ({ entries }) => dispatch({ type: 'page', generation: mine, entries, older: false, showNew: showNow() }),
+    bridge['audit.query']({ ...first, tail: FIRST_PAGE, newest_first: true }).then(
+      ({ entries }) => dispatch({ type: 'page', generation: mine, entries, asked: FIRST_PAGE, older: false, showNew: showNow() }),
       (error: unknown) => dispatch({ type: 'failed', generation: mine, error: toUiError(error), older: false }),
     );
   }, [bridge, params, query.anchor, reloads]);
@@ -55,7 +57,7 @@ export function useAuditTimeline(query: TimelineQuery) {
     const mine = now.generation;
     dispatch({ type: 'loading-older', generation: mine });
     bridge['audit.query']({ ...filters, tail: PAGE, newest_first: true, before_id: oldest.id }).then(
-      ({ entries }) => dispatch({ type: 'page', generation: mine, entries, older: true, showNew: false }),
+      ({ entries }) => dispatch({ type: 'page', generation: mine, entries, asked: PAGE, older: true, showNew: false }),
       (error: unknown) => dispatch({ type: 'failed', generation: mine, error: toUiError(error), older: true }),
     );
   }, [bridge]);
