@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -50,6 +50,24 @@ async function connect(s: TestStore, args: string[], clientName = 'mcp-integrati
     close: () => client.close(),
     stderr: () => stderr,
   };
+}
+
+/** A file's text, or '' while it does not exist yet. */
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 let store: TestStore;
@@ -230,6 +248,25 @@ describe('leases and revocation', () => {
     assert.equal(status.killswitch.engaged, true);
     assert.equal(status.killswitch.reason, 'tool drill');
     assert.equal((await store.admin(['killswitch', '--disengage'])).code, 0);
+  });
+});
+
+describe('the client going away', () => {
+  test('stops its running commands and revokes their leases', async () => {
+    const session = await connect(store, ['--client-id', 'mcp-leaving']);
+    const pidFile = join(project, '..', `${project.split('/').pop()}.mcp-pid`);
+    try {
+      const running = session.call('secrets_exec', { command: ['node', '-e', `require("fs").writeFileSync(${JSON.stringify(pidFile)}, String(process.pid)); setInterval(() => {}, 1000)`] });
+      running.catch(() => {});
+      let pid = 0;
+      assert.ok(await waitUntil(() => (pid = Number(readFileSafe(pidFile))) > 0, 20_000), 'the command started');
+      assert.ok(await waitUntil(async () => (await store.cli(['leases', '--client', 'mcp-leaving'])).json.data.leases.length === 2, 20_000));
+      await session.close();
+      assert.ok(await waitUntil(() => !alive(pid), 15_000), 'the command is gone');
+      assert.ok(await waitUntil(async () => (await store.cli(['leases', '--client', 'mcp-leaving'])).json.data.leases.length === 0, 15_000), 'its leases are revoked');
+    } finally {
+      rmSync(pidFile, { force: true });
+    }
   });
 });
 
