@@ -51,7 +51,16 @@ export interface DaemonStore {
 
 const loading = { state: 'loading' } as const;
 
-export function createDaemonStore(bridge: UiService): DaemonStore {
+export interface StoreOptions {
+  /**
+   * The slices the window shows first (its open tab's): asked for at once with the status, the rest
+   * only once these have answered, so the tab on screen never waits behind a thousand leases it does
+   * not show. Omitted: every slice at once.
+   */
+  first?: readonly Slice[];
+}
+
+export function createDaemonStore(bridge: UiService, options: StoreOptions = {}): DaemonStore {
   let snapshot: Snapshot = { status: loading, leases: loading, requests: loading, confirmations: loading, grants: loading, secrets: loading };
   const listeners = new Set<() => void>();
   const auditListeners = new Set<(entry: AuditEntryT) => void>();
@@ -142,7 +151,13 @@ export function createDaemonStore(bridge: UiService): DaemonStore {
   }
 
   const unsubscribe = bridge.onEvent(onEvent);
-  for (const slice of SLICES) void load(slice);
+  if (options.first === undefined) for (const slice of SLICES) void load(slice);
+  else {
+    const first = SLICES.filter((slice) => slice === 'status' || options.first!.includes(slice));
+    void Promise.all(first.map(load)).then(() => {
+      for (const slice of SLICES) if (!first.includes(slice) && generation.get(slice) === undefined) void load(slice);
+    });
+  }
 
   return {
     getSnapshot: () => snapshot,

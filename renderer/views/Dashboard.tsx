@@ -7,7 +7,7 @@ import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react'
 import type { AppState, UiService } from '../../shared/ui-service.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { BridgeProvider } from '../store/bridge.js';
-import { createDaemonStore } from '../store/daemon-store.js';
+import { type Slice, createDaemonStore } from '../store/daemon-store.js';
 import { type UiError, toUiError } from '../store/ui-error.js';
 import { StoreProvider } from '../store/use-daemon.js';
 import { ApprovalsView } from './ApprovalsView.js';
@@ -18,13 +18,14 @@ import { LeasesView } from './LeasesView.js';
 import { SecretsView } from './SecretsView.js';
 import { SettingsView } from './SettingsView.js';
 
+/** Each tab, with the store slices it shows (loaded first when the window opens on it). */
 const TABS = [
-  { id: 'leases', label: 'Leases', View: LeasesView },
-  { id: 'approvals', label: 'Approvals & clients', View: ApprovalsView },
-  { id: 'secrets', label: 'Secrets', View: SecretsView },
-  { id: 'audit', label: 'Audit', View: AuditView },
-  { id: 'settings', label: 'Settings', View: SettingsView },
-] as const;
+  { id: 'leases', label: 'Leases', View: LeasesView, slices: ['leases'] },
+  { id: 'approvals', label: 'Approvals & clients', View: ApprovalsView, slices: ['requests', 'confirmations', 'grants'] },
+  { id: 'secrets', label: 'Secrets', View: SecretsView, slices: ['secrets', 'leases'] },
+  { id: 'audit', label: 'Audit', View: AuditView, slices: [] },
+  { id: 'settings', label: 'Settings', View: SettingsView, slices: [] },
+] as const satisfies readonly { id: string; label: string; View: unknown; slices: readonly Slice[] }[];
 
 export type TabId = (typeof TABS)[number]['id'];
 
@@ -56,7 +57,7 @@ export function Dashboard({ bridge, initialTab = 'leases' }: { bridge: UiService
 }
 
 function Running({ bridge, initialTab }: { bridge: UiService; initialTab: TabId }) {
-  const store = useMemo(() => createDaemonStore(bridge), [bridge]);
+  const store = useMemo(() => createDaemonStore(bridge, { first: TABS.find((t) => t.id === initialTab)!.slices }), [bridge]);
   useEffect(() => () => store.close(), [store]);
   const [tab, setTab] = useState<TabId>(initialTab);
   const tabs = useRef<(HTMLButtonElement | null)[]>([]);
