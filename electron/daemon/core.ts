@@ -8,6 +8,7 @@ import { type ApprovalLimits, ApprovalBroker } from './approvals/approvals.js';
 import { AuditLog } from './audit/audit.js';
 import { deriveAuditKey } from './audit/audit-chain.js';
 import { type VerifyResult, verifyAuditChainParallel } from './audit/audit-verify.js';
+import { deleteBackups } from './store/backups.js';
 import { Checkpointer } from './store/checkpointer.js';
 import { type Clock, systemClock } from './clock.js';
 import { type Config, parseConfig } from './config.js';
@@ -107,7 +108,15 @@ export class Core {
     this.killswitch = new Killswitch(
       this.db,
       this.journal,
-      { leases: this.leases, approvals: this.approvals, supervised: this.supervised, envFiles: this.envFiles, cipher: this.cipher, rotator: this.rotator },
+      {
+        leases: this.leases,
+        approvals: this.approvals,
+        supervised: this.supervised,
+        envFiles: this.envFiles,
+        cipher: this.cipher,
+        rotator: this.rotator,
+        deleteBackups: () => deleteBackups(options.dataDir),
+      },
       this.clock,
     );
     this.adminConfirmations = new AdminConfirmations(options.confirmAdminInWindow === true, this.journal, this.clock, options.config.approvalTimeoutMs);

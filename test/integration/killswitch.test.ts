@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
@@ -145,9 +145,13 @@ describe('killswitch', () => {
     assert.equal(refused.code, 4, 'wiping is admin: an agent may cut access, not destroy the values');
     assert.equal(refused.json.error.code, 'ADMIN_REQUIRED');
     assert.equal((await store.cli(['list'])).json.data.secrets.length, 2);
+    // What `secrets scan --import` leaves: the original .env files, encrypted to the store's key.
+    mkdirSync(join(store.home, 'backups'), { mode: 0o700, recursive: true });
+    writeFileSync(join(store.home, 'backups', '20261128T120000Z-project-.env-abcd.age'), 'age-encryption.org/v1 (a stand-in ciphertext)', { mode: 0o600 });
     const wiped = await store.admin(['killswitch', '--wipe', '--reason', 'wipe test']);
     assert.equal(wiped.code, 0, wiped.stderr);
     assert.equal(wiped.json.data.wiped_secrets, 2);
+    assert.deepEqual(readdirSync(join(store.home, 'backups')), [], 'the wipe deletes the import backups: the passphrase would open them');
     assert.equal((await store.cli(['list'])).json.data.secrets.length, 0);
     assertNoPlaintext(store.home, VALUES);
     await store.daemon!.stop();

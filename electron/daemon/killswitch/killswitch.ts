@@ -43,7 +43,16 @@ export class Killswitch {
   constructor(
     private readonly db: Db,
     private readonly journal: Journal,
-    private readonly parts: { leases: LeaseManager; approvals: ApprovalBroker; supervised: SupervisedProcesses; envFiles: EnvFiles; cipher: ValueCipher; rotator: Rotator },
+    private readonly parts: {
+      leases: LeaseManager;
+      approvals: ApprovalBroker;
+      supervised: SupervisedProcesses;
+      envFiles: EnvFiles;
+      cipher: ValueCipher;
+      rotator: Rotator;
+      /** Deletes the encrypted backups `secrets scan --import` kept (they hold values a wipe destroys). */
+      deleteBackups: () => number;
+    },
     private readonly clock: Clock,
   ) {
     this.current = this.load();
@@ -93,9 +102,10 @@ export class Killswitch {
       deleted_env_files: deleted,
       wiped_secrets: options.wipe ? this.wipe() : 0,
     };
+    const deletedBackups = options.wipe ? this.parts.deleteBackups() : 0;
     cipher.clear();
     this.journal.run((tx) => {
-      tx.audit({ action: 'killswitch.engaged', client_id: by.client_id ?? null, pid: by.pid, detail: { reason, wipe: options.wipe === true, ...report } });
+      tx.audit({ action: 'killswitch.engaged', client_id: by.client_id ?? null, pid: by.pid, detail: { reason, wipe: options.wipe === true, ...report, ...(options.wipe ? { deleted_backups: deletedBackups } : {}) } });
       tx.emit('killswitch.engaged', { reason, ...report });
     });
     if (rotating.length > 0) void rotator.rotateAll(rotating);

@@ -4,7 +4,7 @@
  * identity.age`) gives the original bytes back. The plaintext only ever exists in memory: the CLI
  * sends it over the socket, this encrypts it, and the file written is the ciphertext.
  */
-import { mkdirSync } from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Encrypter } from 'age-encryption';
 import { ageEncrypt } from './age-io.js';
@@ -33,4 +33,27 @@ export async function writeBackup(dataDir: string, recipient: string, name: stri
   const path = join(dir, name);
   writeFileAtomic(path, await ageEncrypt(encrypter, content));
   return path;
+}
+
+/**
+ * Deletes every backup (the killswitch's wipe: they hold the values it destroys, encrypted to a key
+ * the passphrase opens). Only regular files directly in backups/ are removed; a link is unlinked,
+ * never followed. Returns how many files went.
+ */
+export function deleteBackups(dataDir: string): number {
+  const dir = join(dataDir, BACKUPS_DIR);
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  let deleted = 0;
+  for (const name of names) {
+    const path = join(dir, name);
+    const stat = lstatSync(path);
+    if (stat.isFile() || stat.isSymbolicLink()) (unlinkSync(path), deleted++);
+  }
+  return deleted;
 }
