@@ -5,6 +5,7 @@
  */
 import { useCallback, useState } from 'react';
 import type { SecretMetaT } from '../../shared/protocol.js';
+import { ColumnHeads } from '../components/ColumnHeads.js';
 import { EmptyState } from '../components/EmptyState.js';
 import { Loaded } from '../components/Loaded.js';
 import { useDaemon, useStore } from '../store/use-daemon.js';
@@ -51,16 +52,7 @@ function SecretTable({ secrets, onNotice }: { secrets: readonly SecretMetaT[]; o
     <table className="data secrets-table">
       <caption className="visually-hidden">Secrets, by name; values are never shown</caption>
       <thead>
-        <tr>
-          {COLUMNS.map((column) => (
-            <th key={column} scope="col">
-              {column}
-            </th>
-          ))}
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
+        <ColumnHeads columns={COLUMNS} />
       </thead>
       <tbody>
         {secrets.map((secret) => (

@@ -2,8 +2,13 @@
 
 /** Is any process of the group still there? */
 export function groupAlive(pgid: number): boolean {
+  return alive(-pgid);
+}
+
+/** Is the process (or, negative, the process group) still there? */
+export function alive(pid: number): boolean {
   try {
-    process.kill(-pgid, 0);
+    process.kill(pid, 0);
     return true;
   } catch {
     return false;

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
-import { waitUntil } from '../helpers/processes.js';
+import { alive, waitUntil } from '../helpers/processes.js';
 import { CLI, type TestStore, startedStore } from '../helpers/store.js';
 
 const TOKEN = 'ghp_McpIntegration0123456789';
@@ -61,14 +61,6 @@ function readFileSafe(path: string): string {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 let store: TestStore;
 let project: string;

@@ -4,11 +4,14 @@
  */
 import { memo, useId } from 'react';
 import type { ClientGrantT } from '../../../shared/protocol.js';
+import { ColumnHeads } from '../../components/ColumnHeads.js';
 import { ConfirmButton } from '../../components/ConfirmButton.js';
 import { ErrorNote } from '../../components/ErrorNote.js';
 import { formatTime } from '../../components/format.js';
 import { useAction } from '../../components/use-action.js';
 import { useBridge } from '../../store/bridge.js';
+
+const GRANT_COLUMNS = ['Secrets', 'Max lease time', 'Expires', 'Launcher', 'Source', 'State'] as const;
 
 const GrantRow = memo(function GrantRow({ grant }: { grant: ClientGrantT }) {
   const bridge = useBridge();
@@ -64,17 +67,7 @@ export const ClientCard = memo(function ClientCard({ clientId, grants }: { clien
       <table className="data">
         <caption className="visually-hidden">Grants of {clientId}</caption>
         <thead>
-          <tr>
-            <th scope="col">Secrets</th>
-            <th scope="col">Max lease time</th>
-            <th scope="col">Expires</th>
-            <th scope="col">Launcher</th>
-            <th scope="col">Source</th>
-            <th scope="col">State</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
+          <ColumnHeads columns={GRANT_COLUMNS} />
         </thead>
         <tbody>
           {grants.map((grant) => (

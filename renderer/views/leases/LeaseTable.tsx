@@ -11,6 +11,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactElement, useCallback, useMemo, useRef } from 'react';
+import { ColumnHeads } from '../../components/ColumnHeads.js';
 import type { Ticker } from '../../store/clock.js';
 import { GroupRow } from './GroupRow.js';
 import { type ClientLeases, flattenGroups, itemKey } from './group-leases.js';
@@ -68,16 +69,7 @@ export function LeaseTable({ groups, ticker }: { groups: readonly ClientLeases[]
           ))}
         </colgroup>
         <thead>
-          <tr aria-rowindex={1}>
-            {COLUMNS.map((column) => (
-              <th key={column} scope="col">
-                {column}
-              </th>
-            ))}
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
+          <ColumnHeads columns={COLUMNS} rowIndex={1} />
         </thead>
         <Spacer height={above} />
         {chunks.map((chunk) => (
