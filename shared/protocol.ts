@@ -174,7 +174,7 @@ export const METHODS = {
         client_id: z.string().max(200).optional(),
         secret_name: z.string().max(200).optional(),
         action: z.string().max(100).optional(),
-        /** A substring of the entry's stored JSON text, ASCII case-insensitive; `%` and `_` are literal. */
+        /** A substring of the entry's action, client, secret, lease or detail, ASCII case-insensitive; `%` and `_` are literal. */
         text: z.string().min(1).max(200).optional(),
         newest_first: z.boolean().optional(),
       })

