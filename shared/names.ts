@@ -14,6 +14,9 @@ export const ENV_VAR_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const LEASE_ID_PATTERN = /^L-[a-z0-9]{10,40}$/;
 
+/** A new store's passphrase has at least this many characters (`secrets init`, the app's first run). */
+export const MIN_PASSPHRASE_LENGTH = 8;
+
 /** Largest secret value accepted, in bytes of UTF-8. */
 export const MAX_VALUE_BYTES = 64 * 1024;
 

@@ -6,6 +6,7 @@
  * `state()` says and the tray shows that nothing is served.
  */
 import { DaemonError } from '../../shared/errors.js';
+import { MIN_PASSPHRASE_LENGTH } from '../../shared/names.js';
 import type { AppCalls, AppState, CliInstall } from '../../shared/ui-service.js';
 import { type FirstRunStep, type StoreKind, firstRunSteps, rememberPolicy } from './first-run.js';
 import { type Sealer, loadSavedPassphrase, savePassphrase } from './passphrase-keeper.js';
@@ -37,8 +38,6 @@ export interface LifecycleDeps {
   /** The daemon runs: the composition binds the tray, the events and the window to it. */
   onRunning(daemon: RunningDaemon): void;
 }
-
-const MIN_PASSPHRASE_LENGTH = 8;
 
 export class AppLifecycle implements AppCalls {
   private daemon: RunningDaemon | null = null;

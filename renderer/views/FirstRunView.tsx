@@ -7,14 +7,13 @@
  */
 import { type FormEvent, type ReactNode, type RefObject, useEffect, useRef, useState } from 'react';
 import { missingCase } from '../../shared/errors.js';
+import { MIN_PASSPHRASE_LENGTH } from '../../shared/names.js';
 import type { AppState, CliInstall } from '../../shared/ui-service.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { useAction } from '../components/use-action.js';
 import { useBridge } from '../store/bridge.js';
 import { type UiError, toUiError } from '../store/ui-error.js';
 
-/** What app-lifecycle's checkPassphrase requires of a new store's passphrase. */
-export const MIN_PASSPHRASE_LENGTH = 8;
 
 export function FirstRunView({ state, onState }: { state: AppState; onState: (next: AppState) => void }) {
   // The store exists and the daemon runs; the offers come before the dashboard.

@@ -1,5 +1,6 @@
 /** `secrets init`: create the store. Runs without a daemon, in this process. */
 import { DaemonError } from '../../../shared/errors.js';
+import { MIN_PASSPHRASE_LENGTH } from '../../../shared/names.js';
 import { type Command, PASSPHRASE_OPTION } from '../command.js';
 import { promptHidden } from '../terminal.js';
 import { readPassphraseFile } from '../inputs.js';
@@ -11,7 +12,7 @@ async function askNewPassphrase(): Promise<string> {
   if (first === null) {
     throw new DaemonError('USAGE', 'no terminal to ask for a passphrase', 'pass --passphrase-file FILE (or --insecure-keyfile, which protects nothing)');
   }
-  if (first.length < 8) throw new DaemonError('USAGE', 'the passphrase is shorter than 8 characters', 'choose a longer passphrase');
+  if (first.length < MIN_PASSPHRASE_LENGTH) throw new DaemonError('USAGE', `the passphrase is shorter than ${MIN_PASSPHRASE_LENGTH} characters`, 'choose a longer passphrase');
   if ((await promptHidden('Repeat passphrase: ')) !== first) throw new DaemonError('USAGE', 'the passphrases differ', 'run secrets init again');
   return first;
 }
