@@ -210,7 +210,9 @@ describe('the window before the store is open', () => {
           await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
           await page.getByLabel(/Repeat/).fill('correct horse battery staple');
           await page.getByRole('button', { name: /Create/ }).click();
-          await page.getByRole('button', { name: /Continue|Done/ }).click().catch(() => {});
+          // The first run offers the command-line tool and start at login before the dashboard.
+          await page.getByRole('heading', { name: /command-line tool/i }).waitFor();
+          await page.getByRole('button', { name: 'Continue' }).click();
           await page.getByRole('tab', { name: 'Leases' }).waitFor({ timeout: 30_000 });
         }
       }

@@ -2,8 +2,7 @@ import { act, fireEvent, getDefaultNormalizer, render, screen, within } from '@t
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { ApprovalWindow } from '../../renderer/views/ApprovalWindow.js';
-import { fakeConfirmation } from './approval-fixtures.js';
-import { createFakeBridge, type FakeBridge, fakeRequest as baseRequest } from './fake-bridge.js';
+import { createFakeBridge, type FakeBridge, fakeConfirmation, fakeRequest as baseRequest } from './fake-bridge.js';
 
 // The focus delay is driven by hand with fake timers. They also move with real time, so Testing
 // Library's own waits still run; a test that must see the Allow controls still disabled opens the

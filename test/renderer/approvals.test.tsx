@@ -2,8 +2,7 @@ import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, test } from 'vitest';
 import { ApprovalsView } from '../../renderer/views/ApprovalsView.js';
-import { fakeConfirmation } from './approval-fixtures.js';
-import { createFakeBridge, fakeGrant, fakeRequest, fakeStatus } from './fake-bridge.js';
+import { createFakeBridge, fakeConfirmation, fakeGrant, fakeRequest, fakeStatus } from './fake-bridge.js';
 import { renderWithStore } from './render-view.js';
 
 const view = (fake: ReturnType<typeof createFakeBridge>) => renderWithStore(fake, <ApprovalsView />);

@@ -100,6 +100,19 @@ export function fakeRequest(overrides: Partial<ApprovalRequestT> = {}): Approval
   };
 }
 
+/** A terminal's admin command waiting for the person to confirm it in the window. */
+export function fakeConfirmation(overrides: Partial<AdminConfirmationT> = {}): AdminConfirmationT {
+  return {
+    confirmation_id: 'C-wxyz5678',
+    method: 'secrets.remove',
+    command: 'secrets remove github_token --force',
+    caller: fakeRequest().verified,
+    created_at: iso(0),
+    expires_at: iso(90_000),
+    ...overrides,
+  };
+}
+
 export function fakeGrant(overrides: Partial<ClientGrantT> = {}): ClientGrantT {
   return {
     grant_id: 'G-abcd1234',
