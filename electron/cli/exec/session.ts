@@ -158,6 +158,9 @@ export async function runWithSecrets(run: SecretsCommand): Promise<SecretsComman
     }
     const exitCode = await started.exited;
     clearTimeout(timer);
+    // The killswitch signals process groups before it writes its events: a command it ended can exit
+    // before they arrive. The daemon answers in order, so after one round trip they are all here.
+    if (state.stopped === null) await client.call('health', {}).catch(() => undefined);
     // Once stopped, this returns only when all of the group is gone.
     await state.drained;
     return { exitCode, stopped: state.stopped };
