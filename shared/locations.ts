@@ -27,6 +27,24 @@ export function defaultSocketPath(dataDir: string, env: Env, platform: string): 
   return env.AGENT_SECRETS_SOCKET || join(platform, dataDir, SOCKET_FILE);
 }
 
+/** The group whose members may connect to the agent socket (config `agents.group`). */
+export const AGENT_GROUP = 'agent-secrets';
+export const AGENT_SOCKET_FILE = 'agents.sock';
+
+/**
+ * Where each person's agent socket directory lives: made by `sudo secrets agent-user add` (and, on
+ * Linux, remade at boot by a tmpfiles.d entry). Not `$XDG_RUNTIME_DIR`: that directory is 0700, and
+ * opening it to agents would open the session's other sockets (Wayland, PipeWire, D-Bus) to them too.
+ */
+export function agentSocketRoot(platform: string): string {
+  return platform === 'darwin' ? '/Users/Shared/agent-secrets' : '/run/agent-secrets';
+}
+
+/** The agent socket of the person `owner` (a user name), unless config.json `agents.socket` says otherwise. */
+export function defaultAgentSocketPath(owner: string, platform: string): string {
+  return join(platform, agentSocketRoot(platform), owner, AGENT_SOCKET_FILE);
+}
+
 /** Unix socket paths longer than this fail to bind (sun_path is 108 bytes on Linux, 104 on macOS). */
 export const MAX_SOCKET_PATH_BYTES = 103;
 
