@@ -40,6 +40,7 @@ export function isDangerous(command: string): boolean {
   if (verb === 'killswitch') return !words.includes('--disengage');
   if (verb === 'revoke') return words.includes('--all') || words.includes('--client') || words.includes('--secret');
   if (verb === 'clients') return sub === 'forget' || sub === 'revoke';
+  if (verb === 'agent-user') return sub === 'remove';
   return verb === 'rm' || verb === 'set';
 }
 
@@ -168,6 +169,10 @@ export function nextActionsOnSuccess(command: string, data: Data, inv?: Invocati
         ? [act(`secrets scan ${dir} --import`, 'the store owner moves the env files\' credentials into the store (asks for the passphrase)'), act(`secrets help scan`, 'what --import changes')]
         : [act('secrets exec -- CMD', 'run CMD with the .secrets.json secrets in its environment')];
     }
+    case 'agent-user add':
+      return [act('secrets status', 'check the daemon; the person restarts it (or the tray app) so it opens the agent socket')];
+    case 'agent-user remove':
+      return [act('secrets status', 'check the daemon')];
     case 'scan --import':
       return [act('secrets exec -- CMD', 'run CMD with the moved secrets in its environment (.secrets.json names them)'), act('secrets list', 'list the secrets now in the store')];
     default:
@@ -250,6 +255,8 @@ function byCode(code: ErrorCode, inv: Invocation | undefined): NextAction[] {
     case 'GRANT_NOT_FOUND':
       return [act('secrets clients', 'list clients and their grants')];
     case 'DENIED':
+      // agent-user refuses a non-root caller or a real account: nothing waits for a person's decision.
+      if (inv?.command === 'agent-user') return [helpFor(inv)];
       return [act('secrets requests', 'what waits for a person; do not retry in a loop, ask the person'), act('secrets status', 'see the approval policy')];
     case 'REQUEST_NOT_FOUND':
       return [act('secrets requests', 'list pending requests (decided or expired ones are gone)')];

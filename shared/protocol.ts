@@ -324,6 +324,25 @@ export const METHODS = {
   ),
 } as const;
 
+/**
+ * The methods that exist on the agent socket (DESIGN.md §2 "Two sockets"): leasing through approval,
+ * the caller's own leases and supervised commands, reading names and state, and pulling the
+ * killswitch. Nothing that needs the person, shows other clients, or writes files as the person.
+ */
+export const AGENT_SOCKET_METHODS: ReadonlySet<MethodName> = new Set<MethodName>([
+  'health',
+  'status',
+  'secrets.list',
+  'lease.grant',
+  'lease.grant_many',
+  'lease.list',
+  'lease.renew',
+  'lease.revoke',
+  'exec.register',
+  'events.subscribe',
+  'killswitch.engage',
+]);
+
 export type Methods = typeof METHODS;
 export type MethodName = keyof Methods;
 export type ParamsOf<M extends MethodName> = z.input<Methods[M]['params']>;

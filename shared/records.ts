@@ -41,6 +41,10 @@ export const LeaseGranted = z.object({
 /** What the daemon verified about a caller; approvals are bound to `launcher`. */
 export const VerifiedCaller = z.object({
   uid: z.number().int(),
+  /** The name of `uid` (shown first when it is not the person's own), null when it has none. */
+  user: z.string().nullable(),
+  /** What the daemon could not verify, and why (a caller of another user); null: nothing. */
+  limited: z.string().nullable(),
   pid: z.number().int(),
   exe: z.string().nullable(),
   cwd: z.string().nullable(),
@@ -136,6 +140,8 @@ export const Status = z.object({
   admin: z.object({ failed_proofs: z.number().int(), locked_until: isoTime.nullable() }),
   counts: z.object({ secrets: z.number().int(), active_leases: z.number().int(), audit_entries: z.number().int() }),
   limits: z.object({ default_lease_ttl: z.string(), max_lease_ttl: z.string() }),
+  /** The agent socket for agents of other users; null when none is configured. */
+  agent_socket: z.object({ path: z.string(), serving: z.boolean(), problem: z.string().nullable() }).nullable(),
   warnings: z.array(z.string()),
 });
 

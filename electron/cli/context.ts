@@ -1,13 +1,14 @@
 /** What every command gets: parsed arguments, the output mode, where the daemon is, and a caller. */
 import { homedir } from 'node:os';
 import { DaemonError, isDaemonError } from '../../shared/errors.js';
-import { defaultDataDir, defaultSocketPath } from '../../shared/locations.js';
+import { defaultDataDir } from '../../shared/locations.js';
 import type { MethodName, ParamsOf, ResultOf } from '../../shared/protocol.js';
 import { ADMIN_CONFIRMATION_PENDING_NOTIFICATION } from '../../shared/notifications.js';
 import { proofFloor, provedCall } from './admin-proof.js';
 import { obtainPassphrase } from './inputs.js';
 import type { OutputMode } from './output.js';
 import { RpcClient } from './rpc-client.js';
+import { chooseSocket } from './socket-choice.js';
 
 export type Values = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -32,7 +33,7 @@ export interface CommandContext {
 
 export function createContext(command: string, positionals: string[], values: Values, mode: OutputMode, env = process.env): CommandContext {
   const dataDir = defaultDataDir(env, process.platform, homedir());
-  const socketPath = defaultSocketPath(dataDir, env, process.platform);
+  const socketPath = chooseSocket(dataDir, env);
 
   async function request<M extends MethodName>(
     method: M,

@@ -8,12 +8,20 @@ import type { AdminProof, DaemonEvent, MethodName, ParamsOf, ResultOf } from '..
 import { EVENT_NOTIFICATION } from '../../shared/notifications.js';
 import type { RpcErrorObject } from '../../shared/jsonrpc.js';
 import { socketPathProblem } from '../../shared/locations.js';
+import { isAgentSocket } from './socket-choice.js';
 
 const CONNECT_RETRIES = 50;
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 
 export function daemonNotRunning(socketPath: string): DaemonError {
+  if (isAgentSocket(socketPath)) {
+    return new DaemonError(
+      'DAEMON_NOT_RUNNING',
+      `the person's daemon is not serving agents (no answer on the agent socket ${socketPath})`,
+      'ask the person who owns the store to start it (secrets serve, or the Agent Secrets app); this user cannot start it',
+    );
+  }
   return new DaemonError('DAEMON_NOT_RUNNING', `the daemon is not running (no answer on ${socketPath})`, 'the person must start it with: secrets serve (it asks for the store passphrase), or open the Agent Secrets app');
 }
 

@@ -7,12 +7,27 @@ import { z } from 'zod';
 import { DaemonError } from '../../shared/errors.js';
 import { tryParseDuration } from '../../shared/durations.js';
 import { SETTINGS_FIELDS, durationSetting as duration } from '../../shared/settings.js';
+import { AGENT_GROUP } from '../../shared/locations.js';
 
 // The editable settings are declared in shared/settings.ts (the window edits them through config.set);
 // the socket server's limits are the file's alone.
 const ConfigSchema = z
   .object({
     ...SETTINGS_FIELDS,
+    /**
+     * The agent socket (DESIGN.md §2): agents of other users (an agent user, a container) connect
+     * there with agent rights only. Served when `socket` is set, or when the default directory
+     * (/run/agent-secrets/<user>/, made by `sudo secrets agent-user add`) exists.
+     */
+    agents: z
+      .object({
+        socket: z.string().startsWith('/', 'must be an absolute path').nullable().default(null),
+        group: z.string().regex(/^[a-z_][a-z0-9_-]{0,31}$/, 'must be a group name').default(AGENT_GROUP),
+        /** Uids that may connect whatever their groups (a container's, as the host sees it); root needs no socket. */
+        uids: z.array(z.number().int().min(1, 'uid 0 (root) cannot be an agent')).max(1000).default([]),
+      })
+      .strict()
+      .prefault({}),
     /**
      * Socket server limits; the defaults suit a desktop, tests shorten the timeouts. Connections are
      * counted per verified process; `reserved_connections` more are held back beyond

@@ -16,6 +16,7 @@ import { type Db, openDb } from './store/db.js';
 import { createDeadManSwitch } from './dead-man.js';
 import { EnvFiles } from './processes/env-files.js';
 import { EventBus } from './events.js';
+import type { AgentSocketState } from './server/agent-socket.js';
 import type { UnlockedIdentity } from './store/identity.js';
 import { type GrantInput, GrantStore } from './approvals/grants.js';
 import type { Heartbeat } from './killswitch/heartbeat.js';
@@ -66,6 +67,8 @@ export class Core {
   readonly checkpointer: Checkpointer;
   readonly adminGate: AdminGate;
   readonly adminConfirmations: AdminConfirmations;
+  /** The agent socket as daemon.ts opened it (null: none configured), for `status`. */
+  agentSocket: AgentSocketState | null = null;
   /** The config in effect; config.set swaps it (applyConfig). */
   private current: Config;
   /** Read by the lease manager and the approval broker on every call, so config.set updates them in place. */

@@ -3,7 +3,7 @@
  * leases that expired while it was down, and serve the socket. Used by `secrets serve` and by the
  * Electron main process alike.
  */
-import { chmodSync, unlinkSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Clock, systemClock } from './clock.js';
 import { loadConfig } from './config.js';
@@ -19,6 +19,7 @@ import { RpcServer } from './server/rpc-server.js';
 import { type PeerCredLoader, type PeerVerifier, type VerifiedIdentity, createPeerVerifier } from './callers/peer-identity.js';
 import { type DaemonLock, acquireDaemonLock } from './store/daemon-lock.js';
 import { claimSocketPath } from './server/socket-guard.js';
+import { openAgentSocket } from './server/agent-socket.js';
 import { makeEvent } from './events.js';
 import { VERSION } from '../../shared/version.js';
 
@@ -106,6 +107,10 @@ async function startLocked(options: DaemonOptions, peers: PeerVerifier, lock: Da
     process.umask(previousMask);
   }
   chmodSync(options.socketPath, 0o600);
+  const agents = await openAgentSocket(config, { dispatch, events: core.events, limits: config.server, peers, onPeerChanged });
+  core.agentSocket = agents?.state ?? null;
+  if (agents?.state.problem) log.warn('the agent socket is not serving', { socket: agents.state.path, problem: agents.state.problem });
+  else if (agents) log.info('serving agents', { socket: agents.state.path });
   core.start();
   log.info('serving', { socket: options.socketPath, data_dir: options.dataDir, protection: identity.protection });
 
@@ -115,12 +120,10 @@ async function startLocked(options: DaemonOptions, peers: PeerVerifier, lock: Da
       log.info('stopping', { reason });
       core.events.emit(makeEvent('daemon.stopping', { reason }, core.clock.now()));
       core.journal.run((tx) => tx.audit({ action: 'daemon.stopped', detail: { reason } }));
-      await server.close();
+      await Promise.all([server.close(), agents?.server?.close()]);
       await core.close();
-      try {
-        unlinkSync(options.socketPath);
-      } catch {
-        // Already gone: nothing to clean.
+      for (const path of [options.socketPath, agents?.server ? agents.state.path : null]) {
+        if (path !== null) rmSync(path, { force: true });
       }
       // Last: the next daemon may start once this one no longer serves the store or the socket.
       lock.release();

@@ -7,7 +7,7 @@ import { type TestCore, createTestCore } from '../helpers/core.js';
 import { parseConfig } from '../../electron/daemon/config.js';
 
 function callerFrom(launcher: string, pid = 4242): Caller & { notices: string[] } {
-  const identity: VerifiedIdentity = { uid: 1000, pid, exe: '/usr/bin/node', cwd: '/w', argv: ['node', 'secrets'], parents: [], launcher: null, launcher_key: launcher };
+  const identity: VerifiedIdentity = { uid: 1000, pid, exe: '/usr/bin/node', cwd: '/w', argv: ['node', 'secrets'], parents: [], launcher: null, launcher_key: launcher, user: 'me', limited: null };
   const notices: string[] = [];
   return { transport: 'socket', identity: () => identity, notify: (method) => notices.push(method), notices };
 }

@@ -3,6 +3,7 @@ import type { Command } from '../command.js';
 import { importCommand } from '../in-process/import.js';
 import { init } from '../in-process/init.js';
 import { serve } from '../in-process/serve.js';
+import { agentUser } from './agent-user.js';
 import { approve, clients, deny, requests } from './approvals.js';
 import { audit } from './audit.js';
 import { exec } from './exec.js';
@@ -14,7 +15,7 @@ import { scan } from './scan.js';
 import { add, list, rm, rotate, set } from './secrets.js';
 import { health, status } from './status.js';
 
-export const COMMANDS: readonly Command[] = [init, serve, status, health, add, set, rm, list, rotate, lease, leases, renew, revoke, requests, approve, deny, clients, exec, mcp, env, cleanup, importCommand, scan, audit, killswitch];
+export const COMMANDS: readonly Command[] = [init, serve, status, health, add, set, rm, list, rotate, lease, leases, renew, revoke, requests, approve, deny, clients, exec, mcp, env, cleanup, importCommand, scan, agentUser, audit, killswitch];
 
 export function findCommand(name: string): Command | undefined {
   return COMMANDS.find((command) => command.name === name);

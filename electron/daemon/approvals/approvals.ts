@@ -14,7 +14,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../store/db.js';
 import { type GrantStore, type Want, grantExpiry, grantMaxTtl } from './grants.js';
 import type { Journal } from '../audit/journal.js';
-import type { VerifiedIdentity } from '../callers/peer-identity.js';
+import { type VerifiedIdentity, verifiedCaller } from '../callers/peer-identity.js';
 import { type PendingCaps, RefusalAudit, capError, capReached } from './caps.js';
 
 export interface ApprovalLimits extends PendingCaps {
@@ -159,7 +159,7 @@ export class ApprovalBroker {
       secret_names: wish.secret_names,
       ttl: formatDuration(wish.ttlMs),
       reason,
-      verified: identity && { uid: identity.uid, pid: identity.pid, exe: identity.exe, cwd: identity.cwd, argv: identity.argv, parents: identity.parents, launcher },
+      verified: identity && verifiedCaller(identity),
       reported_pid: wish.reported_pid,
       env_file: wish.env_file ?? null,
       created_at: new Date(now).toISOString(),

@@ -10,6 +10,7 @@ import type { ClientGrantT } from '../../../shared/protocol.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/db.js';
 import type { Journal, Tx } from '../audit/journal.js';
+import { isOtherUserKey } from '../callers/launcher.js';
 
 export type GrantSource = ClientGrantT['source'];
 
@@ -52,6 +53,15 @@ export function grantExpiry(forText: string, now: number): number | null {
 /** A grant's optional cap on lease TTLs. @throws DaemonError INVALID_DURATION */
 export function grantMaxTtl(maxTtl: string | undefined): number | null {
   return maxTtl === undefined ? null : parseDuration(maxTtl, '--max-ttl', TEN_YEARS_MS);
+}
+
+/**
+ * A grant for one launcher covers exactly it; a grant for any launcher covers any launcher of the
+ * person's own user, never an agent user's or a container's: those were not what the person had in
+ * mind when they allowed "any launcher", so each is asked about on its own.
+ */
+function launcherCovered(granted: string | null, wanted: string): boolean {
+  return granted === null ? !isOtherUserKey(wanted) : granted === wanted;
 }
 
 function newGrantId(): string {
@@ -98,7 +108,7 @@ export class GrantStore {
   matching(want: Want): GrantRow[] {
     const now = this.clock.now();
     return this.rowsFor(want.client_id).filter(
-      (g) => this.active(g, now) && (g.launcher === null || g.launcher === want.launcher) && (g.secrets === null || g.secrets.includes(want.secret_name)),
+      (g) => this.active(g, now) && launcherCovered(g.launcher, want.launcher) && (g.secrets === null || g.secrets.includes(want.secret_name)),
     );
   }
 

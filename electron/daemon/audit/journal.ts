@@ -15,7 +15,7 @@ const log = createLogger('journal');
 export interface Actor {
   pid: number | null;
   launcher: string;
-  transport: 'socket' | 'ipc';
+  transport: 'socket' | 'agent-socket' | 'ipc';
   /** The change was made with admin proof. */
   admin: boolean;
 }

@@ -12,6 +12,7 @@ import { formatDuration } from '../../../shared/durations.js';
 import { ADMIN_CONFIRMATION_PENDING_NOTIFICATION, type AdminConfirmationT } from '../../../shared/protocol.js';
 import type { Journal } from '../audit/journal.js';
 import type { Caller } from '../callers/caller.js';
+import { verifiedCaller } from '../callers/peer-identity.js';
 import type { Clock } from '../clock.js';
 
 /** Fields whose content the window never shows: a secret value travels in them. */
@@ -66,7 +67,7 @@ export class AdminConfirmations {
       confirmation_id: `C-${randomBytes(6).toString('hex')}`,
       method,
       command: describeCommand(method, params),
-      caller: identity && { uid: identity.uid, pid: identity.pid, exe: identity.exe, cwd: identity.cwd, argv: identity.argv, parents: identity.parents, launcher },
+      caller: identity && verifiedCaller(identity),
       created_at: new Date(now).toISOString(),
       expires_at: new Date(now + this.timeoutMs).toISOString(),
     };

@@ -1,8 +1,11 @@
 /** Who is calling, as far as the transport can tell. Self-reported fields live in the params. */
 import type { VerifiedIdentity } from './peer-identity.js';
 
+/** The owner's socket (in the 0700 data dir), or the agent socket (agent rights only). */
+export type SocketTransport = 'socket' | 'agent-socket';
+
 export interface Caller {
-  transport: 'socket' | 'ipc';
+  transport: SocketTransport | 'ipc';
   /**
    * The request's `auth` member as received (unvalidated): an admin proof for this request only, which
    * the dispatch checks (auth/admin-gate.ts).

@@ -101,3 +101,19 @@ export function launcherKey(launcher: Launcher | null): string {
   if (key.length <= MAX_KEY_LENGTH) return key;
   return `${base.slice(0, MAX_KEY_LENGTH - 120)} [${shown(launcher.loads.join(' '))}]`.slice(0, MAX_KEY_LENGTH);
 }
+
+/**
+ * The key of a caller that runs as another user (an agent user, a container): the user first, since
+ * the kernel vouches for it, then the launcher its own processes show. Within its user the daemon
+ * cannot read executables or environments (the kernel keeps them from other users), and needs not:
+ * nobody but that user can act as it, so an approval for it cannot be borrowed from outside it.
+ */
+export function otherUserLauncherKey(uid: number, user: string | null, launcher: Launcher | null): string {
+  const who = `user ${user ?? '?'} (uid ${uid})`;
+  return launcher === null ? who : `${who}: ${launcherKey(launcher)}`;
+}
+
+/** Does this key name a caller of another user (see otherUserLauncherKey)? */
+export function isOtherUserKey(key: string): boolean {
+  return key.startsWith('user ');
+}

@@ -8,7 +8,9 @@
 import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { DaemonError } from '../../../shared/errors.js';
-import { type Launcher, findLauncher, launcherKey } from './launcher.js';
+import type { VerifiedCallerT } from '../../../shared/records.js';
+import { type Launcher, findLauncher, launcherKey, otherUserLauncherKey } from './launcher.js';
+import { userName } from './os-accounts.js';
 import { readProcessEnvironment } from './launcher-environment.js';
 import { processChain } from './process-tree.js';
 import { ProcessWatch } from './process-watch.js';
@@ -29,9 +31,17 @@ export interface VerifiedIdentity {
   /** Ancestors, nearest first (the process itself excluded). */
   parents: { pid: number; exe: string | null; argv: string[] }[];
   launcher: Launcher | null;
-  /** `exe` or `exe script`: what approvals are bound to. */
+  /** `exe` or `exe script`: what approvals are bound to (for another user: `user NAME (uid N): …`). */
   launcher_key: string;
+  /** The name of `uid`, or null when it has none (a container's uid). */
+  user: string | null;
+  /** What could not be verified and why (a caller of another user), for the person; null: nothing. */
+  limited: string | null;
 }
+
+/** Told to the person about a caller of another user: what the kernel lets the daemon see of it. */
+export const OTHER_USER_LIMITS =
+  'runs as another user: its user and pid are verified by the kernel, but its executable, working directory and environment are that user\'s to see, so the program named is what its command line says';
 
 /** Reads the kernel's credentials for the peer of a connected Unix socket; throws when it cannot. */
 export type PeerCredReader = (fd: number) => PeerCredentials;
@@ -74,8 +84,8 @@ const unverifiable = (what: string) =>
  * @throws DaemonError DENIED when the addon cannot be loaded and `allowUnverified` is false: a daemon
  * that cannot tell its callers apart must not start, since approvals are bound to who calls.
  */
-export function createPeerVerifier(options: { allowUnverified: boolean; load?: PeerCredLoader; proc?: string }): PeerVerifier {
-  const { allowUnverified, proc = '/proc' } = options;
+export function createPeerVerifier(options: { allowUnverified: boolean; load?: PeerCredLoader; proc?: string; ownUid?: number }): PeerVerifier {
+  const { allowUnverified, proc = '/proc', ownUid = process.getuid?.() ?? -1 } = options;
   let reader: PeerCredReader | null = null;
   let unavailable: string | null = null;
   try {
@@ -114,10 +124,10 @@ export function createPeerVerifier(options: { allowUnverified: boolean; load?: P
       if (credentials === null || credentials.pid <= 0) return { credentials, identity: null, watch: null };
       const watch = ProcessWatch.open(credentials.pid, proc);
       if (watch === null) {
-        if (allowUnverified) return { credentials, identity: describePeer(credentials, null, proc), watch: null };
+        if (allowUnverified) return { credentials, identity: describePeer(credentials, null, proc, ownUid), watch: null };
         throw unverifiable(`process ${credentials.pid} is gone or /proc cannot be read`);
       }
-      const identity = describePeer(credentials, watch.startTime, proc);
+      const identity = describePeer(credentials, watch.startTime, proc, ownUid);
       // An exec while the chain was being read would mix two programs into one identity.
       if (!watch.unchanged()) {
         watch.close();
@@ -128,9 +138,23 @@ export function createPeerVerifier(options: { allowUnverified: boolean; load?: P
   };
 }
 
-export function describePeer(peer: PeerCredentials, startTime: number | null = null, proc = '/proc'): VerifiedIdentity {
-  const [self, ...parents] = processChain(peer.pid, proc);
-  const launcher = findLauncher(self ? [self, ...parents] : [], (pid) => readProcessEnvironment(pid, proc));
+const userNames = new Map<number, string | null>();
+
+function cachedUserName(uid: number): string | null {
+  if (!userNames.has(uid)) userNames.set(uid, userName(uid));
+  return userNames.get(uid)!;
+}
+
+/**
+ * A caller of another user is read as far as the kernel allows: its chain only as far as it runs as
+ * that user, its environment not at all (see otherUserLauncherKey for why that is enough).
+ */
+export function describePeer(peer: PeerCredentials, startTime: number | null = null, proc = '/proc', ownUid = process.getuid?.() ?? -1): VerifiedIdentity {
+  const otherUser = peer.uid !== ownUid;
+  const [self, ...parents] = processChain(peer.pid, proc, otherUser ? peer.uid : undefined);
+  const chain = self ? [self, ...parents] : [];
+  const launcher = otherUser ? findLauncher(chain, () => new Map()) : findLauncher(chain, (pid) => readProcessEnvironment(pid, proc));
+  const user = cachedUserName(peer.uid);
   return {
     uid: peer.uid,
     pid: peer.pid,
@@ -140,6 +164,14 @@ export function describePeer(peer: PeerCredentials, startTime: number | null = n
     argv: self?.argv ?? [],
     parents: parents.map((p) => ({ pid: p.pid, exe: p.exe, argv: p.argv })),
     launcher,
-    launcher_key: launcherKey(launcher),
+    launcher_key: otherUser ? otherUserLauncherKey(peer.uid, user, launcher) : launcherKey(launcher),
+    user,
+    limited: otherUser ? OTHER_USER_LIMITS : null,
   };
+}
+
+/** What a person is shown about a caller (approval requests, terminal confirmations). */
+export function verifiedCaller(identity: VerifiedIdentity): VerifiedCallerT {
+  const { uid, user, limited, pid, exe, cwd, argv, parents, launcher_key } = identity;
+  return { uid, user, limited, pid, exe, cwd, argv, parents, launcher: launcher_key };
 }

@@ -2,7 +2,7 @@
  * What the kernel says about a process and its ancestors (Linux /proc): executable, working
  * directory, command line, parent. Read when a client connects, while it waits for its answer.
  */
-import { readFileSync, readlinkSync } from 'node:fs';
+import { readFileSync, readlinkSync, statSync } from 'node:fs';
 
 export interface ProcessInfo {
   pid: number;
@@ -70,10 +70,20 @@ export function processInfo(pid: number, proc = '/proc'): ProcessInfo | null {
   };
 }
 
-/** The process and its ancestors, nearest first, up to (not including) pid 1. */
-export function processChain(pid: number, proc = '/proc'): ProcessInfo[] {
+/** The uid a process runs as (its /proc directory's owner), or null when it is gone. */
+function processOwner(pid: number, proc: string): number | null {
+  return readOrNull(() => statSync(`${proc}/${pid}`).uid);
+}
+
+/**
+ * The process and its ancestors, nearest first, up to (not including) pid 1. With `ownerUid`, only
+ * as far as they run as that user: an agent user's chain ends at the `sudo` that started it, so
+ * nothing of the person's own session (their terminal, their shell) is taken for the agent.
+ */
+export function processChain(pid: number, proc = '/proc', ownerUid?: number): ProcessInfo[] {
   const chain: ProcessInfo[] = [];
   for (let current = pid; current > 1 && chain.length < MAX_DEPTH; ) {
+    if (ownerUid !== undefined && processOwner(current, proc) !== ownerUid) break;
     const info = processInfo(current, proc);
     if (info === null) break;
     chain.push(info);

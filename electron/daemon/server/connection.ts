@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { DaemonError } from '../../../shared/errors.js';
 import { EVENT_NOTIFICATION, type DaemonEvent } from '../../../shared/protocol.js';
 import type { RpcRequest } from '../../../shared/jsonrpc.js';
-import type { Caller } from '../callers/caller.js';
+import type { Caller, SocketTransport } from '../callers/caller.js';
 import type { AcceptedPeer, VerifiedIdentity } from '../callers/peer-identity.js';
 import type { EventBus } from '../events.js';
 import type { ServerLimits } from '../config.js';
@@ -17,6 +17,7 @@ import { createLogger } from '../logger.js';
 import type { Dispatch } from './dispatch.js';
 import { EMERGENCY_METHODS, type Pool, reservedOnly } from './connection-limits.js';
 import { FrameReader } from './frame-reader.js';
+import { eventForAgent } from './agent-events.js';
 import { type RequestId, errorLine, isValidId, parseRequest } from './rpc-messages.js';
 
 const log = createLogger('rpc');
@@ -34,6 +35,7 @@ const RESERVED_LIFETIME_MS = 30_000;
 
 export interface ConnectionOptions {
   socket: Socket;
+  transport: SocketTransport;
   dispatch: Dispatch;
   events: EventBus;
   limits: ServerLimits;
@@ -166,7 +168,7 @@ export class Connection {
   private async handle(request: RpcRequest): Promise<void> {
     const identity = this.options.peer.identity;
     const caller: Caller = {
-      transport: 'socket',
+      transport: this.options.transport,
       proof: request.auth,
       identity: () => identity,
       subscribe: () => this.subscribe(),
@@ -186,12 +188,16 @@ export class Connection {
   }
 
   private subscribe(): void {
+    const launcher = this.options.peer.identity?.launcher_key ?? 'unknown';
+    const visible = this.options.transport === 'agent-socket' ? (event: DaemonEvent) => eventForAgent(event, launcher) : (event: DaemonEvent) => event;
     this.unsubscribe ??= this.options.events.subscribe((event: DaemonEvent) => {
+      const shown = visible(event);
+      if (shown === null) return;
       if (this.socket.writableLength > MAX_SUBSCRIBER_BACKLOG_BYTES) {
         log.warn('dropping a subscriber that stopped reading');
         return this.close();
       }
-      this.send({ jsonrpc: '2.0', method: EVENT_NOTIFICATION, params: event });
+      this.send({ jsonrpc: '2.0', method: EVENT_NOTIFICATION, params: shown });
     });
   }
 

@@ -8,6 +8,7 @@ import type { Caller } from '../callers/caller.js';
 import type { Core } from '../core.js';
 import type { Handler, Handlers } from './handlers.js';
 import { type ClientAuthorizer, actorOf, approvedClients, proveAdmin } from './rights.js';
+import { checkAgentRequest, ownerOnlyParams } from './agent-rights.js';
 
 export type Dispatch = (caller: Caller, method: string, params: unknown) => Promise<unknown>;
 
@@ -26,14 +27,18 @@ export function createDispatch(core: Core, handlers: Handlers, authorizeClient: 
     if (!isMethod(method)) {
       throw new DaemonError('METHOD_NOT_FOUND', `unknown method ${JSON.stringify(String(method).slice(0, 60))}`, 'update the CLI to match the daemon, or see: secrets --help');
     }
+    const onAgentSocket = caller.transport === 'agent-socket';
+    if (onAgentSocket) checkAgentRequest(core, caller, method);
     const definition = METHODS[method];
     const parsed = definition.params.safeParse(rawParams ?? {});
     if (!parsed.success) {
       throw new DaemonError('INVALID_PARAMS', `${method}: ${describeIssue(parsed.error.issues[0] as never)}`, 'see: secrets --help');
     }
     const adminRequired = definition.rights === 'admin' || (definition.adminIf?.(parsed.data as never) ?? false);
+    if (onAgentSocket && adminRequired) throw ownerOnlyParams(method);
     // The proof covers the params as they came, so nothing between the CLI and here can change them.
-    const admin = await proveAdmin(core, caller, method, rawParams, adminRequired);
+    // An agent is never admin, not even on a store without a passphrase.
+    const admin = onAgentSocket ? false : await proveAdmin(core, caller, method, rawParams, adminRequired);
     const authorised: Caller = { ...caller, admin };
     await authorizeClient(authorised, method, parsed.data);
     const handler = handlers[method] as Handler<MethodName>;

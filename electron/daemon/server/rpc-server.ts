@@ -1,14 +1,15 @@
 /**
  * JSON-RPC 2.0 over a Unix socket, one JSON object per line. Decides at accept who is calling and
  * whether they get a connection: the kernel's peer credentials (refused when they cannot be read,
- * unless unverified callers were allowed at start), the daemon's own user only, a share of the
+ * unless unverified callers were allowed at start), who may use this socket (admission.ts), a share of the
  * connections per process and room held back for the emergency path. Every socket it accepts, served
  * or refused, is tracked until it closes, so stopping the daemon closes them all.
  */
 import { type Server, type Socket, createServer } from 'node:net';
-import { DaemonError } from '../../../shared/errors.js';
 import type { PeerVerifier, VerifiedIdentity } from '../callers/peer-identity.js';
+import type { SocketTransport } from '../callers/caller.js';
 import type { Dispatch } from './dispatch.js';
+import { type Admission, sameUserOnly } from './admission.js';
 import type { EventBus } from '../events.js';
 import { createLogger } from '../logger.js';
 import { CLOSE_GRACE_MS, Connection, type ServerLimits } from './connection.js';
@@ -29,8 +30,10 @@ export interface RpcServerOptions {
   peers: PeerVerifier;
   /** A request came from a connection whose process exited or exec'd another program (audit it). */
   onPeerChanged?: (identity: VerifiedIdentity | null, method: string) => void;
-  /** The only user whose processes may connect (the daemon's own). */
-  ownUid?: number;
+  /** Who may connect (default: the daemon's own user only). */
+  admission?: Admission;
+  /** The owner's socket, or the agent socket (agent rights only: see dispatch.ts). */
+  transport?: SocketTransport;
 }
 
 export class RpcServer {
@@ -38,11 +41,13 @@ export class RpcServer {
   private readonly connections = new Set<Connection>();
   /** Every accepted socket until it closes: served, being refused, or lingering after an error frame. */
   private readonly sockets = new Set<Socket>();
-  private readonly admission: ConnectionLimits;
+  private readonly slots: ConnectionLimits;
+  private readonly admission: Admission;
   private closing = false;
 
   constructor(private readonly options: RpcServerOptions) {
-    this.admission = new ConnectionLimits(options.limits);
+    this.slots = new ConnectionLimits(options.limits);
+    this.admission = options.admission ?? sameUserOnly(process.getuid?.() ?? -1);
     this.server = createServer((socket) => this.accept(socket));
   }
 
@@ -54,19 +59,22 @@ export class RpcServer {
     this.sockets.add(socket);
     socket.once('close', () => this.sockets.delete(socket));
     if (this.closing) return void socket.destroy();
-    const { peers, limits, ownUid = process.getuid?.() ?? -1 } = this.options;
+    const { peers, limits, transport = 'socket' } = this.options;
     let slot: Slot | null = null;
     try {
       const credentials = peers.credentialsOf(socket);
-      if (credentials !== null && credentials.uid !== ownUid) {
-        log.warn('refused a connection from another user', { uid: credentials.uid, pid: credentials.pid });
-        throw new DaemonError('DENIED', `connections from other users are refused (uid ${credentials.uid})`, 'run the secrets CLI as the user who runs the daemon');
+      try {
+        this.admission(credentials);
+      } catch (error) {
+        log.warn('refused a connection', { transport, uid: credentials?.uid ?? null, pid: credentials?.pid ?? null });
+        throw error;
       }
-      slot = this.admission.admit(credentials !== null && credentials.pid > 0 ? credentials.pid : null);
+      slot = this.slots.admit(credentials !== null && credentials.pid > 0 ? credentials.pid : null);
       const peer = peers.identify(credentials);
       const taken = slot;
       const connection: Connection = new Connection({
         socket,
+        transport,
         dispatch: this.options.dispatch,
         events: this.options.events,
         limits,
@@ -75,12 +83,12 @@ export class RpcServer {
         onPeerChanged: this.options.onPeerChanged ?? (() => {}),
         onClose: () => {
           this.connections.delete(connection);
-          this.admission.release(taken);
+          this.slots.release(taken);
         },
       });
       this.connections.add(connection);
     } catch (error) {
-      if (slot !== null) this.admission.release(slot);
+      if (slot !== null) this.slots.release(slot);
       this.refuse(socket, error);
     }
   }

@@ -10,7 +10,7 @@ export function statusHandlers(core: Core): HandlerGroup<'health' | 'status' | '
     health: () => ({ ok: true, version: VERSION, uptime_s: uptime() }),
     'auth.challenge': () => core.adminGate.challenge(),
 
-    status: () => {
+    status: (_params, caller) => {
       const killswitch = core.killswitch.state();
       const protection = core.options.identity.protection;
       const warnings: string[] = [];
@@ -26,13 +26,16 @@ export function statusHandlers(core: Core): HandlerGroup<'health' | 'status' | '
       if (core.config.file.approvals.policy === 'preapproved') {
         warnings.push(`approval policy "preapproved": ${core.config.file.approvals.preapproved.length} client(s) from config.json lease without asking`);
       }
+      const agentSocket = core.agentSocket;
+      if (agentSocket?.problem) warnings.push(`the agent socket ${agentSocket.path} is not serving: ${agentSocket.problem}`);
       return {
         version: VERSION,
         pid: process.pid,
         started_at: new Date(core.startedAt).toISOString(),
         uptime_s: uptime(),
         data_dir: core.options.dataDir,
-        socket: core.options.socketPath,
+        // An agent is told the socket it talks to: the person's own is not its to use.
+        socket: caller.transport === 'agent-socket' && agentSocket !== null ? agentSocket.path : core.options.socketPath,
         protection,
         locked: killswitch.engaged,
         killswitch,
@@ -41,6 +44,7 @@ export function statusHandlers(core: Core): HandlerGroup<'health' | 'status' | '
         approvals: { policy: core.config.file.approvals.policy, pending: core.approvals.pendingCount, timeout: formatDuration(core.config.approvalTimeoutMs) },
         counts: { secrets: core.secrets.count(), active_leases: core.leases.activeCount(), audit_entries: core.audit.count() },
         limits: { default_lease_ttl: formatDuration(core.config.defaultLeaseTtlMs), max_lease_ttl: formatDuration(core.config.maxLeaseTtlMs) },
+        agent_socket: agentSocket,
         warnings,
       };
     },
