@@ -68,6 +68,8 @@ const SUCCESS: SuccessCase[] = [
   { key: 'killswitch --disengage', argv: ['killswitch', '--disengage'], data: {}, expect: ['secrets status', 'secrets leases'] },
   { key: 'scan', argv: ['scan', 'my app'], data: { dir: 'my app', findings: [{ file: '.env' }] }, expect: ["secrets scan 'my app' --import", 'secrets help scan'] },
   { key: 'scan', argv: ['scan'], data: { dir: '.', findings: [] }, expect: ['secrets exec -- CMD'], unknown: { CMD: ANY_CMD } },
+  { key: 'agent-user add', argv: ['agent-user', 'add', 'claude-agent'], data: { name: 'claude-agent', owner: 'alice' }, expect: ['secrets status'] },
+  { key: 'agent-user remove', argv: ['agent-user', 'remove', 'claude-agent'], data: { name: 'claude-agent', owner: 'alice' }, expect: ['secrets status'] },
   { key: 'scan --import', argv: ['scan', '--import'], data: { dir: '.' }, expect: ['secrets exec -- CMD', 'secrets list'], unknown: { CMD: ANY_CMD } },
 ];
 
@@ -105,6 +107,7 @@ const ERRORS: ErrorCase[] = [
   { code: 'INVALID_NAME', argv: ['add', 'a/b'], expect: ['secrets help add'] },
   { code: 'INVALID_VALUE', argv: ['add', 'x'], expect: ['secrets help add'] },
   { code: 'INVALID_DURATION', argv: ['lease', 'github_token', '--ttl', '0'], expect: ['secrets lease github_token --ttl 1h', 'secrets help lease'] },
+  { code: 'DENIED', argv: ['agent-user', 'add', 'claude-agent'], hint: 'the person runs: sudo secrets agent-user add claude-agent', expect: ['secrets help agent-user'] },
   { code: 'DENIED', argv: ['lease', 'github_token'], hint: 'do not retry: ask the person what access you should have', expect: ['secrets requests', 'secrets status'] },
   { code: 'ADMIN_REQUIRED', argv: ['add', 'github_token'], hint: 'the person runs it in a terminal (the passphrase is asked for), or with --passphrase-file FILE', expect: ['secrets add github_token'] },
   { code: 'PASSPHRASE_INCORRECT', argv: ['approve', REQUEST, '--passphrase-file', '/p/pass'], expect: [`secrets approve ${REQUEST} --passphrase-file /p/pass`] },

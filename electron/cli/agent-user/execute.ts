@@ -5,7 +5,7 @@
 import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
-import { DaemonError, isDaemonError, missingCase } from '../../../shared/errors.js';
+import { DaemonError, missingCase } from '../../../shared/errors.js';
 import { lookupAccount, lookupGroup } from './facts.js';
 import type { Action, Plan } from './plan.js';
 import type { RunTool } from './tools.js';
@@ -93,7 +93,6 @@ export function executePlan(plan: Plan, run: RunTool): StepOutcome[] {
       try {
         perform(run, step.action);
       } catch (error) {
-        if (isDaemonError(error)) throw error;
         const done = outcomes.filter((o) => o.changed).length;
         throw new DaemonError(
           'INTERNAL',

@@ -5,7 +5,7 @@
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { DaemonError } from '../../../shared/errors.js';
-import { agentPaths } from './paths.js';
+import { agentHome, agentPaths } from './paths.js';
 import type { RunTool } from './tools.js';
 
 export interface Account {
@@ -41,6 +41,8 @@ export interface SystemFacts {
   userGroupsEnabled: boolean;
   /** The shell that refuses a login: nologin where it exists, else false. */
   noLoginShell: string;
+  /** What is at /home/NAME: an earlier agent's home survives `remove` without --remove-home. */
+  agentHome: PathFacts | null;
   socketRoot: PathFacts | null;
   socketDir: PathFacts | null;
   /** The owner's tmpfiles.d entry as it is, or null when there is none. */
@@ -130,6 +132,7 @@ export function readFacts(run: RunTool, name: string, owner: string): SystemFact
     groups: parseGroups(getent(run, 'group', [])),
     ...loginDefs(readOrNull('/etc/login.defs')),
     noLoginShell: existsSync('/usr/sbin/nologin') ? '/usr/sbin/nologin' : '/bin/false',
+    agentHome: pathFacts(agentHome(name)),
     socketRoot: pathFacts(paths.root),
     socketDir: pathFacts(paths.dir),
     tmpfiles: readOrNull(paths.tmpfiles),

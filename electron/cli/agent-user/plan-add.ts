@@ -86,5 +86,9 @@ export function planAdd(facts: SystemFacts, request: Pick<AgentUserRequest, 'nam
       ? already(`${paths.tmpfiles} is written`)
       : { description: `write ${paths.tmpfiles}, so ${paths.dir} comes back after a reboot`, action: { kind: 'write', path: paths.tmpfiles, content: entry, mode: 0o644 } },
   ];
-  return { steps, notes: [] };
+  // useradd keeps a home that is there already, with the owner it had: saying so beats a silent chown -R.
+  const leftHome = facts.agent === null ? facts.agentHome : null;
+  const home = agentHome(name);
+  const notes = leftHome ? [`${home} was there already (uid ${leftHome.uid}); if it was an earlier agent's, give it to ${name}: chown -R ${name}: ${home}`] : [];
+  return { steps, notes };
 }

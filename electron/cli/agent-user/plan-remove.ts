@@ -29,13 +29,15 @@ function userSteps(facts: SystemFacts, agent: Account, removeHome: boolean): Ste
   return steps;
 }
 
+const removeStep = (path: string, why = ''): Step => ({ description: `remove ${path}${why}`, action: { kind: 'remove', path } });
+
 function socketSteps(facts: SystemFacts, paths: AgentPaths, notes: string[]): Step[] {
-  const steps = [facts.tmpfiles === null ? already(`there is no ${paths.tmpfiles}`) : { description: `remove ${paths.tmpfiles}`, action: { kind: 'remove', path: paths.tmpfiles } } satisfies Step];
+  const steps = [facts.tmpfiles === null ? already(`there is no ${paths.tmpfiles}`) : removeStep(paths.tmpfiles)];
   if (facts.socketDir === null) steps.push(already(`there is no ${paths.dir}`));
   else if (facts.socketDir.kind !== 'dir') notes.push(`left ${paths.dir} alone: it is not a directory`);
   else if (facts.liveSocket) {
     notes.push(`left ${paths.dir}: the daemon still listens on ${paths.socket}; stop the daemon (or quit the tray app), run this again to remove it, then start the daemon`);
-  } else steps.push({ description: `remove ${paths.dir} (no live socket in it)`, action: { kind: 'remove', path: paths.dir } });
+  } else steps.push(removeStep(paths.dir, ' (no live socket in it)'));
   return steps;
 }
 
