@@ -75,7 +75,8 @@ describe('the approval window: states', () => {
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('claude-code wants github_token, npm_token');
     expect(document.title).toBe('claude-code wants github_token, npm_token');
     const verified = screen.getByRole('region', { name: 'Verified by the daemon' });
-    for (const fact of ['uid 1000', '/usr/bin/node /usr/local/bin/claude', '/usr/bin/node', '31337', '/home/person/project']) {
+    expect(within(verified).getAllByRole('definition')[0]).toHaveTextContent('person (uid 1000)');
+    for (const fact of ['/usr/bin/node /usr/local/bin/claude', '/usr/bin/node', '31337', '/home/person/project']) {
       expect(within(verified).getAllByText(fact).length).toBeGreaterThan(0);
     }
     expect(within(within(verified).getByRole('list', { name: /parent processes/i })).getByRole('listitem')).toHaveTextContent('31000 /usr/bin/bash (bash)');
@@ -89,6 +90,19 @@ describe('the approval window: states', () => {
     expect(screen.getByText('15m')).toBeInTheDocument();
     expect(screen.getByText('/home/person/project/.env')).toBeInTheDocument();
     expect(screen.getByText(/denied automatically in/i)).toHaveTextContent(/^Denied automatically in (2m 00s|1m 5\ds)$/);
+  });
+
+  test("an agent of another user: its user is the first fact, and what the daemon could not read is said", async () => {
+    const limited = 'runs as another user: its user and pid are verified by the kernel, but not its executable';
+    const verified = { uid: 1002, user: 'agent-bot', limited, pid: 4242, exe: null, cwd: null, argv: ['claude'], parents: [], launcher: 'user agent-bot (uid 1002): claude' };
+    const fake = createFakeBridge({ requests: [fakeRequest({ verified })] });
+    await open(fake, 'R-abcd1234');
+    const box = screen.getByRole('region', { name: 'Verified by the daemon' });
+    expect(within(box).getAllByRole('term')[0]).toHaveTextContent('User');
+    expect(within(box).getAllByRole('definition')[0]).toHaveTextContent('agent-bot (uid 1002)');
+    expect(within(box).getByText(/Another user’s process: runs as another user/)).toBeInTheDocument();
+    expect(within(box).getAllByText('not readable (another user)')).toHaveLength(2);
+    expect(within(box).getByText('user agent-bot (uid 1002): claude')).toBeInTheDocument();
   });
 
   test('a caller the daemon could not verify is said to be unverified', async () => {
@@ -286,7 +300,7 @@ describe('the approval window: an admin command from a terminal', () => {
     expect(screen.getByRole('heading', { level: 1 })).toHaveTextContent('A terminal wants to run secrets.remove');
     const exact = getDefaultNormalizer({ trim: false, collapseWhitespace: false });
     expect(screen.getByText(confirmation.command, { selector: 'code', normalizer: exact })).toBeInTheDocument();
-    expect(within(screen.getByRole('region', { name: 'Verified by the daemon' })).getByText('uid 1000')).toBeInTheDocument();
+    expect(within(screen.getByRole('region', { name: 'Verified by the daemon' })).getAllByRole('definition')[0]).toHaveTextContent('person (uid 1000)');
     expect(screen.getByText(/denied automatically in/i)).toHaveTextContent(/(1m 30s|1m 2\ds)$/);
     expect(fake.callsOf('requests.list')).toEqual([]);
   });

@@ -54,6 +54,7 @@ export function fakeStatus(overrides: Partial<StatusT> = {}): StatusT {
     admin: { failed_proofs: 0, locked_until: null },
     counts: { secrets: 0, active_leases: 0, audit_entries: 0 },
     limits: { default_lease_ttl: '1h', max_lease_ttl: '24h' },
+    agent_socket: null,
     warnings: [],
     ...overrides,
   };
@@ -85,6 +86,8 @@ export function fakeRequest(overrides: Partial<ApprovalRequestT> = {}): Approval
     reason: 'a new client',
     verified: {
       uid: 1000,
+      user: 'person',
+      limited: null,
       pid: 31337,
       exe: '/usr/bin/node',
       cwd: '/home/person/project',

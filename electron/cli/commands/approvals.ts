@@ -6,7 +6,8 @@ import { table } from '../format.js';
 import { printSuccess } from '../output.js';
 
 export function describeRequest(r: ApprovalRequestT): string {
-  const who = r.verified ? `pid ${r.verified.pid}, launcher ${r.verified.launcher}` : 'caller not verifiable';
+  // Another user's launcher already starts with its user, which the person must read first.
+  const who = !r.verified ? 'caller not verifiable' : r.verified.limited ? `${r.verified.launcher}, pid ${r.verified.pid}` : `pid ${r.verified.pid}, launcher ${r.verified.launcher}`;
   const file = r.env_file ? ` written to ${r.env_file}` : '';
   return `${r.request_id}  ${r.client_id} wants ${r.secret_names.join(', ')}${file} for ${r.ttl} (${who}); ${r.reason}; expires ${r.expires_at}`;
 }

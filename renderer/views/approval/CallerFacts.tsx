@@ -20,35 +20,41 @@ export function VerifiedFacts({ caller, level = 2 }: { caller: VerifiedCallerT |
       {caller === null ? (
         <p className="unverified">The daemon could not verify the caller: nothing about who is asking is confirmed.</p>
       ) : (
-        <dl className="facts">
-          <dt>User</dt>
-          <dd>uid {caller.uid}</dd>
-          <dt>Launcher</dt>
-          <dd className="mono">{caller.launcher}</dd>
-          <dt>Executable</dt>
-          <dd className="mono">{caller.exe ?? 'unknown'}</dd>
-          <dt>Command line</dt>
-          <dd className="mono">{commandLine(caller.argv)}</dd>
-          <dt>Process id</dt>
-          <dd>{caller.pid}</dd>
-          <dt>Working directory</dt>
-          <dd className="mono">{caller.cwd ?? 'unknown'}</dd>
-          <dt>Started by</dt>
-          <dd>
-            {caller.parents.length === 0 ? (
-              'no parent processes found'
-            ) : (
-              <ol className="parent-chain" aria-label="Parent processes, nearest first">
-                {caller.parents.map((parent) => (
-                  <li key={parent.pid} className="mono">
-                    {parent.pid} {parent.exe ?? 'unknown'}
-                    {parent.argv.length > 0 && <span className="muted"> ({commandLine(parent.argv)})</span>}
-                  </li>
-                ))}
-              </ol>
-            )}
-          </dd>
-        </dl>
+        <>
+          {/* Another user's agent: the kernel vouches for its user, not for what its program is. */}
+          {caller.limited !== null && <p className="unverified">Another user’s process: {caller.limited}.</p>}
+          <dl className="facts">
+            <dt>User</dt>
+            <dd>
+              {caller.user === null ? <span className="muted">no name</span> : <strong>{caller.user}</strong>} (uid {caller.uid})
+            </dd>
+            <dt>Launcher</dt>
+            <dd className="mono">{caller.launcher}</dd>
+            <dt>Executable</dt>
+            <dd className="mono">{caller.exe ?? (caller.limited !== null ? 'not readable (another user)' : 'unknown')}</dd>
+            <dt>Command line</dt>
+            <dd className="mono">{commandLine(caller.argv)}</dd>
+            <dt>Process id</dt>
+            <dd>{caller.pid}</dd>
+            <dt>Working directory</dt>
+            <dd className="mono">{caller.cwd ?? (caller.limited !== null ? 'not readable (another user)' : 'unknown')}</dd>
+            <dt>Started by</dt>
+            <dd>
+              {caller.parents.length === 0 ? (
+                'no parent processes found'
+              ) : (
+                <ol className="parent-chain" aria-label="Parent processes, nearest first">
+                  {caller.parents.map((parent) => (
+                    <li key={parent.pid} className="mono">
+                      {parent.pid} {parent.exe ?? 'unknown'}
+                      {parent.argv.length > 0 && <span className="muted"> ({commandLine(parent.argv)})</span>}
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </dd>
+          </dl>
+        </>
       )}
     </section>
   );
