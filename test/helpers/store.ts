@@ -2,7 +2,7 @@
  * Integration harness: a store in a fresh temp data dir, the real daemon as a child process, and the
  * real CLI spawned the way an agent spawns it (no terminal: detached, so it has no /dev/tty).
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -27,6 +27,8 @@ export interface CliOptions {
   cwd?: string;
   env?: Record<string, string>;
   timeoutMs?: number;
+  /** Runs the program through this (e.g. `setpriv --reuid=…` to run it as another OS user). */
+  prefix?: string[];
 }
 
 function parseJson(text: string): unknown {
@@ -38,8 +40,14 @@ function parseJson(text: string): unknown {
 }
 
 export function runCli(args: string[], env: Record<string, string>, options: CliOptions = {}): Promise<CliResult> {
+  return runNode([CLI, ...args], env, options);
+}
+
+/** Runs `node ARGV…` (the CLI, or a script standing in for an agent) and collects what it printed. */
+export function runNode(argv: string[], env: Record<string, string>, options: CliOptions = {}): Promise<CliResult> {
+  const [program, ...args] = [...(options.prefix ?? []), process.execPath, ...argv];
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const child = spawn(program!, args, {
       env: { PATH: process.env.PATH ?? '', ...env, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: true,
@@ -85,6 +93,11 @@ async function startApprover(socket: string, insecure: boolean): Promise<() => v
 }
 
 export interface StoreOptions {
+  /**
+   * The OS user who owns the store and runs the daemon and the person's CLI (default: this process's).
+   * This process cannot then reach the daemon itself: such a store needs `autoApprove: false`.
+   */
+  owner?: { name: string; prefix: string[] };
   insecure?: boolean;
   config?: object;
   /** Approve every approval request automatically (default true). */
@@ -108,6 +121,7 @@ export class TestStore {
     this.passphraseFile = join(this.home, '..', `${this.home.split('/').pop()}.pass`);
     writeFileSync(this.passphraseFile, PASSPHRASE + '\n', { mode: 0o600 });
     this.env = { AGENT_SECRETS_HOME: this.home, AGENT_SECRETS_LOG_LEVEL: 'warn' };
+    if (options.owner) for (const path of [this.home, this.passphraseFile]) execFileSync('chown', [options.owner.name, path]);
   }
 
   /** `secrets init` with a low scrypt work factor (tests only: age's default takes ~1 s per unlock). */
@@ -116,10 +130,11 @@ export class TestStore {
     const result = await this.cli(args);
     if (result.code !== 0) throw new Error(`init failed: ${result.stderr}`);
     if (this.options.config) writeFileSync(join(this.home, 'config.json'), JSON.stringify(this.options.config));
+    if (this.options.owner) execFileSync('chown', ['-R', this.options.owner.name, this.home]);
   }
 
   cli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-    return runCli(args, this.env, options);
+    return runCli(args, this.env, { prefix: this.options.owner?.prefix, ...options });
   }
 
   /** An admin command, with the passphrase file. */
@@ -129,8 +144,8 @@ export class TestStore {
 
   /** Starts `secrets serve --foreground` and resolves once it reports that it is serving. */
   start(extraEnv: Record<string, string> = {}): Promise<DaemonProcess> {
-    const args = [CLI, 'serve', '--foreground', '--json', ...(this.options.insecure ? [] : ['--passphrase-file', this.passphraseFile])];
-    const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH ?? '', ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const [program, ...args] = [...(this.options.owner?.prefix ?? []), process.execPath, CLI, 'serve', '--foreground', '--json', ...(this.options.insecure ? [] : ['--passphrase-file', this.passphraseFile])];
+    const child = spawn(program!, args, { env: { PATH: process.env.PATH ?? '', ...this.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let stdout = '';
     let stderr = '';
     child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));

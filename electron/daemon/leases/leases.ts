@@ -13,6 +13,7 @@ import { newLeaseId } from './lease-ids.js';
 import { type SecretsStore, secretNotFound } from '../secrets/secrets-store.js';
 import { createLogger } from '../logger.js';
 import type { VerifiedIdentity } from '../callers/peer-identity.js';
+import { isOtherUserKey } from '../callers/launcher.js';
 
 const log = createLogger('leases');
 
@@ -210,12 +211,14 @@ export class LeaseManager {
    * LEASE_REVOKED when it ended (unless `ended` is allowed).
    */
   held(leaseId: string, holder: string | null, allow: { ended?: boolean } = {}): LeaseInfoT {
-    const row = allow.ended ? (this.selectLease.get(leaseId) as LeaseRow | undefined) : this.requireActive(leaseId, this.clock.now());
-    if (!row) throw leaseNotFound(leaseId);
-    if (holder !== null && row.launcher !== holder) {
-      throw new DaemonError('DENIED', `lease ${leaseId} was taken by another program (${row.launcher ?? 'unknown'}); only it, or the store owner, may change it`, 'list your own leases with: secrets leases');
+    const found = this.selectLease.get(leaseId) as LeaseRow | undefined;
+    if (!found) throw leaseNotFound(leaseId);
+    if (holder !== null && found.launcher !== holder) {
+      // To an agent of another user, someone else's lease does not exist: not its holder, not its state.
+      if (isOtherUserKey(holder)) throw leaseNotFound(leaseId);
+      throw new DaemonError('DENIED', `lease ${leaseId} was taken by another program (${found.launcher ?? 'unknown'}); only it, or the store owner, may change it`, 'list your own leases with: secrets leases');
     }
-    return toInfo(row);
+    return toInfo(allow.ended ? found : this.requireActive(leaseId, this.clock.now()));
   }
 
   /**
