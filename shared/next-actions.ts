@@ -201,8 +201,17 @@ export function actionsInHint(hint: string | undefined): NextAction[] {
   return actions;
 }
 
+/**
+ * Ends the hint of DAEMON_NOT_RUNNING on an agent socket: the agent's user cannot start the person's
+ * daemon, and `secrets init` there would only make it a store of its own.
+ */
+export const AGENT_CANNOT_START = 'this user cannot start it';
+
 /** Actions after an error, by code; the commands its hint names come first. */
 export function nextActionsOnError(code: ErrorCode, inv?: Invocation, hint?: string): NextAction[] {
+  if (code === 'DAEMON_NOT_RUNNING' && hint?.endsWith(AGENT_CANNOT_START)) {
+    return inv ? [act(again(inv), 'run this again once the person has started their daemon')] : [];
+  }
   const named = actionsInHint(hint);
   const seen = new Set(named.map((a) => a.command));
   return [...named, ...byCode(code, inv).filter((a) => !seen.has(a.command))];

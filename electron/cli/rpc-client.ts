@@ -9,6 +9,7 @@ import { EVENT_NOTIFICATION } from '../../shared/notifications.js';
 import type { RpcErrorObject } from '../../shared/jsonrpc.js';
 import { socketPathProblem } from '../../shared/locations.js';
 import { isAgentSocket } from './socket-choice.js';
+import { AGENT_CANNOT_START } from '../../shared/next-actions.js';
 
 const CONNECT_RETRIES = 50;
 
@@ -19,7 +20,7 @@ export function daemonNotRunning(socketPath: string): DaemonError {
     return new DaemonError(
       'DAEMON_NOT_RUNNING',
       `the person's daemon is not serving agents (no answer on the agent socket ${socketPath})`,
-      'ask the person who owns the store to start it (secrets serve, or the Agent Secrets app); this user cannot start it',
+      `ask the person who owns the store to start their daemon or the Agent Secrets app; ${AGENT_CANNOT_START}`,
     );
   }
   return new DaemonError('DAEMON_NOT_RUNNING', `the daemon is not running (no answer on ${socketPath})`, 'the person must start it with: secrets serve (it asks for the store passphrase), or open the Agent Secrets app');

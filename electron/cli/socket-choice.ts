@@ -3,14 +3,19 @@
  * that runs as its own user has no store of its own and finds its person's agent socket by itself,
  * the one under /run/agent-secrets/ it may reach. AGENT_SECRETS_SOCKET overrides both (a container).
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AGENT_SOCKET_FILE, agentSocketRoot, defaultSocketPath } from '../../shared/locations.js';
 
 type Env = Record<string, string | undefined>;
 
-/** The agent sockets this user can reach that belong to someone else (a person whose agent it is). */
+/**
+ * The agent sockets of the people whose directory this user may enter (whether or not their daemon
+ * runs now: then it is told to ask that person, not to start a daemon of its own).
+ */
 export function reachableAgentSockets(platform = process.platform, uid = process.getuid?.() ?? -1): string[] {
+  // Root is never an agent (agents.uids refuses uid 0), and could enter every person's directory.
+  if (uid === 0) return [];
   const root = agentSocketRoot(platform);
   let owners: string[];
   try {
@@ -19,15 +24,18 @@ export function reachableAgentSockets(platform = process.platform, uid = process
     return [];
   }
   return owners
-    .map((owner) => join(root, owner, AGENT_SOCKET_FILE))
-    .filter((path) => {
+    .map((owner) => join(root, owner))
+    .filter((dir) => {
       try {
-        return statSync(path).uid !== uid;
+        // The person's own directory is not theirs to use as an agent.
+        if (statSync(dir).uid === uid) return false;
+        accessSync(dir, constants.X_OK);
+        return true;
       } catch {
-        // Not there, or in a directory this user may not enter: not its person's.
         return false;
       }
-    });
+    })
+    .map((dir) => join(dir, AGENT_SOCKET_FILE));
 }
 
 export function chooseSocket(dataDir: string, env: Env, platform = process.platform): string {

@@ -246,4 +246,14 @@ describe('agents under their own OS user', { skip: cannotSwitchUsers ?? false },
     assert.match(release.stderr, /agent socket/);
     assert.equal((await store.admin(['killswitch', '--disengage'])).code, 0);
   });
+
+  test("with the person's daemon stopped, the agent is told to ask the person, not to start a daemon of its own", async () => {
+    await store.daemon!.stop();
+    const status = await asAgent(['status', '--json']);
+    assert.equal(status.code, 69, status.stderr);
+    assert.match(status.json.error.message, new RegExp(`not serving agents \\(no answer on the agent socket ${agentSocket}\\)`));
+    assert.match(status.json.error.hint, /ask the person who owns the store/);
+    const suggested = (status.json.next_actions as { command: string }[]).map((a) => a.command);
+    assert.deepEqual(suggested, ['secrets status --json']);
+  });
 });
