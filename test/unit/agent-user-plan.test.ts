@@ -5,12 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Account, Group, PathFacts, SystemFacts } from '../../electron/cli/agent-user/facts.js';
-import { loginDefs, parseGroups, parsePasswd, socketIsListed } from '../../electron/cli/agent-user/facts.js';
-import { planAdd, tmpfilesEntry } from '../../electron/cli/agent-user/plan-add.js';
-import { planRemove } from '../../electron/cli/agent-user/plan-remove.js';
-import type { Plan } from '../../electron/cli/agent-user/plan.js';
-import { parseAction, requireLinuxRoot, resolveOwner } from '../../electron/cli/agent-user/request.js';
+import type { Account, Group, PathFacts, SystemFacts } from '../../electron/cli/in-process/agent-user/facts.js';
+import { loginDefs, parseGroups, parsePasswd, socketIsListed } from '../../electron/cli/in-process/agent-user/facts.js';
+import { planAdd, tmpfilesEntry } from '../../electron/cli/in-process/agent-user/plan-add.js';
+import { planRemove } from '../../electron/cli/in-process/agent-user/plan-remove.js';
+import type { Plan } from '../../electron/cli/in-process/agent-user/plan.js';
+import { parseAction, requireLinuxRoot, resolveOwner } from '../../electron/cli/in-process/agent-user/request.js';
 import { isDaemonError } from '../../shared/errors.js';
 
 const ALICE: Account = { name: 'alice', uid: 1000, gid: 1000, home: '/home/alice', shell: '/bin/bash' };

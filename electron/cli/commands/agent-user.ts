@@ -3,14 +3,14 @@
  * out of the person's store (Linux). It sets up the OS side only and needs no daemon; the work lives
  * in electron/cli/agent-user/.
  */
-import { executePlan } from '../agent-user/execute.js';
-import { readFacts } from '../agent-user/facts.js';
-import { nextStepsAfterAdd } from '../agent-user/guidance.js';
-import { agentPaths } from '../agent-user/paths.js';
-import { planAdd } from '../agent-user/plan-add.js';
-import { planRemove } from '../agent-user/plan-remove.js';
-import { USAGE_LINE, parseAction, requireLinuxRoot, resolveOwner } from '../agent-user/request.js';
-import { systemTools } from '../agent-user/tools.js';
+import { executePlan } from '../in-process/agent-user/execute.js';
+import { readFacts } from '../in-process/agent-user/facts.js';
+import { nextStepsAfterAdd } from '../in-process/agent-user/guidance.js';
+import { agentPaths } from '../in-process/agent-user/paths.js';
+import { planAdd } from '../in-process/agent-user/plan-add.js';
+import { planRemove } from '../in-process/agent-user/plan-remove.js';
+import { USAGE_LINE, parseAction, requireLinuxRoot, resolveOwner } from '../in-process/agent-user/request.js';
+import { systemTools } from '../in-process/agent-user/tools.js';
 import type { Command } from '../command.js';
 import { printSuccess } from '../output.js';
 

@@ -1,6 +1,6 @@
 /** Where the set-up of one person's agent socket lives on Linux; the socket itself is shared/locations.ts's. */
 import { dirname } from 'node:path';
-import { agentSocketRoot, defaultAgentSocketPath } from '../../../shared/locations.js';
+import { agentSocketRoot, defaultAgentSocketPath } from '../../../../shared/locations.js';
 
 export interface AgentPaths {
   /** `/run/agent-secrets`: root's, so only root makes a person's directory in it. */

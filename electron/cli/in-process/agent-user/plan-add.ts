@@ -3,8 +3,8 @@
  * directory, from facts alone. Each step is planned only when it is missing, so running it again
  * changes nothing and says what was already there.
  */
-import { DaemonError } from '../../../shared/errors.js';
-import { AGENT_GROUP } from '../../../shared/locations.js';
+import { DaemonError } from '../../../../shared/errors.js';
+import { AGENT_GROUP } from '../../../../shared/locations.js';
 import { type Account, type SystemFacts, groupNamed, isNoLoginShell } from './facts.js';
 import { agentHome, agentPaths } from './paths.js';
 import { type Plan, type Step, already, dirStep, isAgentAccount, runStep } from './plan.js';

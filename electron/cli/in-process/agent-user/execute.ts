@@ -2,13 +2,13 @@
  * Carries out a plan's steps in order and stops at the first that fails, naming it and what the tool
  * said: the steps are idempotent, so after fixing the cause the same command picks up where it stopped.
  */
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
-import { DaemonError, missingCase } from '../../../shared/errors.js';
+import { closeSync, constants, fchmodSync, fchownSync, mkdirSync, openSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DaemonError, missingCase } from '../../../../shared/errors.js';
 import { lookupAccount, lookupGroup } from './facts.js';
 import type { Action, Plan } from './plan.js';
 import type { RunTool } from './tools.js';
+import { writeFileAtomic } from '../../../daemon/store/atomic-file.js';
 
 export interface StepOutcome {
   description: string;
@@ -48,24 +48,6 @@ function ensureDir(path: string, uid: number, gid: number, mode: number): void {
   }
 }
 
-/** A crash leaves the old file or the new one, never half of one. */
-function writeAtomically(path: string, content: string, mode: number): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o755 });
-  const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
-  try {
-    fchmodSync(fd, mode);
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } catch (error) {
-    closeSync(fd);
-    unlinkSync(tmp);
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(tmp, path);
-}
-
 function perform(run: RunTool, action: Action): void {
   switch (action.kind) {
     case 'run':
@@ -75,7 +57,8 @@ function perform(run: RunTool, action: Action): void {
       return ensureDir(action.path, uid, gid, action.mode);
     }
     case 'write':
-      return writeAtomically(action.path, action.content, action.mode);
+      mkdirSync(dirname(action.path), { recursive: true, mode: 0o755 });
+      return writeFileAtomic(action.path, action.content, action.mode);
     case 'remove':
       return rmSync(action.path, { recursive: true, force: true });
     default:

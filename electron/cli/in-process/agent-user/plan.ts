@@ -3,8 +3,8 @@
  * already true (nothing to do, said so) or one action. Planning reads only facts, so every refusal
  * and every "already there" is unit-tested without root; execute.ts carries the actions out.
  */
-import { DaemonError } from '../../../shared/errors.js';
-import { AGENT_GROUP } from '../../../shared/locations.js';
+import { DaemonError } from '../../../../shared/errors.js';
+import { AGENT_GROUP } from '../../../../shared/locations.js';
 import { type Account, type PathFacts, type SystemFacts, groupNamed, isNoLoginShell } from './facts.js';
 
 export type Action =

@@ -3,8 +3,8 @@
  * person's last agent, the socket directory's boot entry and the directory (unless the daemon still
  * listens in it). The group agent-secrets stays: other people's agents may be in it.
  */
-import { DaemonError } from '../../../shared/errors.js';
-import { AGENT_GROUP } from '../../../shared/locations.js';
+import { DaemonError } from '../../../../shared/errors.js';
+import { AGENT_GROUP } from '../../../../shared/locations.js';
 import { type Account, type SystemFacts, groupNamed } from './facts.js';
 import { type AgentPaths, agentPaths } from './paths.js';
 import { type Plan, type Step, already, isAgentAccount, runStep } from './plan.js';

@@ -4,7 +4,7 @@
  * plain user names pass; the refusals come in the order a person can act on them (wrong platform,
  * not root, whose agent it is).
  */
-import { DaemonError } from '../../../shared/errors.js';
+import { DaemonError } from '../../../../shared/errors.js';
 
 export type AgentUserAction = 'add' | 'remove';
 

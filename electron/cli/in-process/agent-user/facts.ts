@@ -4,7 +4,7 @@
  * from getent, so users from LDAP or sssd count as existing too.
  */
 import { existsSync, lstatSync, readFileSync } from 'node:fs';
-import { DaemonError } from '../../../shared/errors.js';
+import { DaemonError } from '../../../../shared/errors.js';
 import { agentHome, agentPaths } from './paths.js';
 import type { RunTool } from './tools.js';
 
