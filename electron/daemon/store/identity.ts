@@ -3,13 +3,14 @@
  * scrypt, opened by `age -d` with the passphrase) or, only when asked for, as plaintext `identity.key`.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Decrypter, Encrypter, generateX25519Identity, identityToRecipient } from 'age-encryption';
 import { DaemonError } from '../../../shared/errors.js';
 import { scryptWorkFactorOf } from '../../../shared/age-header.js';
 import { FILES } from './paths.js';
 import { writeFileAtomic } from './atomic-file.js';
 import { ageDecryptText, ageEncrypt } from './age-io.js';
+import { NativeScryptIdentity } from './native-scrypt-identity.js';
 
 export type Protection = 'passphrase' | 'insecure-keyfile';
 
@@ -37,11 +38,43 @@ function identityFileText(identity: string, recipient: string, now: Date): strin
   return `# created: ${now.toISOString()}\n# public key: ${recipient}\n${identity}\n`;
 }
 
-function parseIdentityFile(text: string): string {
-  const line = text.split(/\r?\n/).find((l) => l.startsWith('AGE-SECRET-KEY-1'));
-  if (!line) throw new DaemonError('INTERNAL', 'the identity file holds no AGE-SECRET-KEY line', 'restore the identity file from a backup');
-  return line.trim();
+/** @throws DaemonError STORE_CORRUPT when the decrypted (or plaintext) identity holds no usable key. */
+async function parseIdentityFile(text: string, file: string): Promise<{ identity: string; recipient: string }> {
+  const identity = text.split(/\r?\n/).find((l) => l.startsWith('AGE-SECRET-KEY-1'))?.trim();
+  if (!identity) throw identityDamaged(file, 'it holds no AGE-SECRET-KEY line');
+  try {
+    return { identity, recipient: await identityToRecipient(identity) };
+  } catch {
+    throw identityDamaged(file, 'its AGE-SECRET-KEY line is not a valid key (cut short or edited)');
+  }
 }
+
+function identityDamaged(file: string, what: string): DaemonError {
+  return new DaemonError(
+    'STORE_CORRUPT',
+    `${file} is damaged: ${what}; the daemon did not start and changed nothing`,
+    `restore ${basename(file)} from a backup of the data dir (without it no stored value can be decrypted); keep the damaged file for examination`,
+  );
+}
+
+/**
+ * What is structurally wrong with an age file, before any passphrase is tried: empty, not age, a
+ * header or payload cut short (https://age-encryption.org/v1). Null when it looks whole.
+ */
+function ageFileDamage(sealed: Buffer): string | null {
+  if (sealed.length === 0) return 'the file is empty (0 bytes)';
+  const text = sealed.toString('latin1');
+  if (!text.startsWith('age-encryption.org/v1\n')) return 'it is not an age file (its first line is not age-encryption.org/v1)';
+  const mac = text.indexOf('\n--- ');
+  const headerEnd = mac === -1 ? -1 : text.indexOf('\n', mac + 1);
+  if (headerEnd === -1) return 'it is cut short inside the age header';
+  // The payload: a 16-byte nonce, then at least one chunk with its 16-byte tag.
+  if (sealed.length - (headerEnd + 1) < 32) return 'it is cut short after the age header (the encrypted key is missing)';
+  return null;
+}
+
+/** typage's words for "this passphrase does not open it" (a pinned dependency; see age-io.ts). */
+const NO_MATCH = "no identity matched any of the file's recipients";
 
 export type IdentityProtection = { kind: 'passphrase'; passphrase: string; workFactor?: number } | { kind: 'insecure-keyfile' };
 
@@ -79,22 +112,28 @@ export async function unlockIdentity(dataDir: string, passphrase: string | undef
   }
   let text: string;
   let workFactor: number | null = null;
+  const file = join(dataDir, protection === 'insecure-keyfile' ? FILES.identityKey : FILES.identityAge);
   if (protection === 'insecure-keyfile') {
-    text = readFileSync(join(dataDir, FILES.identityKey), 'utf8');
+    text = readFileSync(file, 'utf8');
   } else {
     if (passphrase === undefined) {
       throw new DaemonError('USAGE', 'the store is protected by a passphrase', 'pass --passphrase-file FILE, or run in a terminal to be asked');
     }
     const decrypter = new Decrypter();
-    decrypter.addPassphrase(passphrase);
-    const sealed = readFileSync(join(dataDir, FILES.identityAge));
+    decrypter.addIdentity(new NativeScryptIdentity(passphrase));
+    const sealed = readFileSync(file);
+    const damage = ageFileDamage(sealed);
+    if (damage !== null) throw identityDamaged(file, damage);
     workFactor = scryptWorkFactorOf(sealed.subarray(0, 512).toString('latin1'));
     try {
       text = await ageDecryptText(decrypter, sealed);
-    } catch {
-      throw new DaemonError('PASSPHRASE_INCORRECT', 'the passphrase does not open identity.age', 'check the passphrase file (one trailing newline is ignored)');
+    } catch (error) {
+      if (error instanceof Error && error.message === NO_MATCH) {
+        throw new DaemonError('PASSPHRASE_INCORRECT', 'the passphrase does not open identity.age', 'check the passphrase file (one trailing newline is ignored)');
+      }
+      // The passphrase opened the header, so what follows it is damaged (cut short, edited).
+      throw identityDamaged(file, `it cannot be decrypted (${error instanceof Error ? error.message : String(error)})`);
     }
   }
-  const identity = parseIdentityFile(text);
-  return { identity, recipient: await identityToRecipient(identity), protection, workFactor };
+  return { ...(await parseIdentityFile(text, file)), protection, workFactor };
 }
