@@ -8,7 +8,7 @@
  */
 import { chmodSync, chownSync, lstatSync, mkdirSync, rmSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { defaultAgentSocketPath, socketPathProblem } from '../../../shared/locations.js';
 import { isDaemonError } from '../../../shared/errors.js';
 import type { Config } from '../config.js';
@@ -33,16 +33,28 @@ export function agentSocketPath(config: Config, owner = userInfo().username, pla
 }
 
 /** Why the directory is no place for the agent socket, or null when it is fit. */
-function directoryProblem(dir: string, ownUid: number, explicit: boolean): string | null | 'absent' {
+function directoryProblem(dir: string, ownUid: number, explicit: boolean, gid: number | null): string | null | 'absent' {
   let stat;
   try {
     stat = lstatSync(dir);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return `cannot read ${dir}: ${(error as NodeJS.ErrnoException).code}`;
     if (!explicit) return 'absent';
-    // Made by the person's config: the group comes from chown below (the person must be a member).
-    mkdirSync(dir, { recursive: true, mode: 0o750 });
-    stat = lstatSync(dir);
+    // Made by the person's config, laid out as `agent-user add` lays out the default one: the agents'
+    // group may pass through (the person must be a member), and setgid gives the socket that group.
+    // A directory it may not make (under /run as a person) is reported like any other problem.
+    try {
+      // Normalised, so the levels walked up are exactly the ones mkdir made (it answers the first).
+      const target = resolve(dir);
+      const firstMade = mkdirSync(target, { recursive: true, mode: 0o750 }) ?? target;
+      for (let level = target; gid !== null && level.length >= firstMade.length; level = dirname(level)) {
+        chownSync(level, ownUid, gid);
+        chmodSync(level, 0o2750);
+      }
+      stat = lstatSync(dir);
+    } catch (made) {
+      return `cannot make ${dir}: ${(made as NodeJS.ErrnoException).code}; ${SETUP_HINT}, or set agents.socket in config.json to a path in a directory of yours`;
+    }
   }
   if (!stat.isDirectory()) return `${dir} is not a directory`;
   if (stat.uid !== ownUid) return `${dir} belongs to uid ${stat.uid}, not to the daemon's user (${ownUid}); ${SETUP_HINT}`;
@@ -63,12 +75,12 @@ export async function openAgentSocket(
   const notServing = (problem: string) => ({ state: { path, serving: false, problem }, server: null });
   const tooLong = socketPathProblem(path);
   if (tooLong !== null) return notServing(`${tooLong.message}; ${tooLong.hint.replace('AGENT_SECRETS_SOCKET', 'agents.socket in config.json')}`);
-  const dirProblem = directoryProblem(dirname(path), ownUid, explicit);
+  const { group, uids } = config.file.agents;
+  const gid = groupId(group);
+  const dirProblem = directoryProblem(dirname(path), ownUid, explicit, gid);
   if (dirProblem === 'absent') return null;
   if (dirProblem !== null) return notServing(dirProblem);
 
-  const { group, uids } = config.file.agents;
-  const gid = groupId(group);
   if (gid === null && uids.length === 0) return notServing(`there is no group ${group} and agents.uids is empty, so no agent could connect; ${SETUP_HINT}`);
   try {
     await claimSocketPath(path);
