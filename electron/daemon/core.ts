@@ -10,7 +10,8 @@ import { deriveAuditKey } from './audit/audit-chain.js';
 import { type VerifyResult, verifyAuditChainParallel } from './audit/audit-verify.js';
 import { deleteBackups } from './store/backups.js';
 import { Checkpointer } from './store/checkpointer.js';
-import { type Clock, systemClock } from './clock.js';
+import { systemClock } from './clock.js';
+import { followClockMoves } from './clock-jumps.js';
 import { type Config, parseConfig } from './config.js';
 import { type Db, openDb } from './store/db.js';
 import { createDeadManSwitch } from './dead-man.js';
@@ -28,6 +29,7 @@ import { AdminGate } from './auth/admin-gate.js';
 import { FILES } from './store/paths.js';
 import { Rotator } from './rotation/rotation.js';
 import { SecretsStore } from './secrets/secrets-store.js';
+import { SteadyClock } from './steady-clock.js';
 import { SupervisedProcesses } from './processes/supervised.js';
 import { ValueCipher } from './secrets/value-cipher.js';
 
@@ -40,7 +42,8 @@ export interface CoreOptions {
   adminGate?: AdminGate;
   /** The tray app runs this daemon: a terminal's admin command may be confirmed in its window. */
   confirmAdminInWindow?: boolean;
-  clock?: Clock;
+  /** The daemon's time (steady-clock.ts); tests build it over a fake clock. */
+  clock?: SteadyClock;
   /** Started with --allow-unverified-callers (status warns about it). */
   allowUnverifiedCallers?: boolean;
 }
@@ -59,7 +62,7 @@ export class Core {
   readonly killswitch: Killswitch;
   readonly rotator: Rotator;
   readonly heartbeat: Heartbeat | null;
-  readonly clock: Clock;
+  readonly clock: SteadyClock;
   readonly startedAt: number;
   readonly dbPath: string;
   private readonly auditKey: Buffer;
@@ -76,7 +79,7 @@ export class Core {
   private readonly approvalLimits: ApprovalLimits;
 
   constructor(readonly options: CoreOptions) {
-    this.clock = options.clock ?? systemClock;
+    this.clock = options.clock ?? new SteadyClock(systemClock);
     this.current = options.config;
     this.leaseLimits = leaseLimitsOf(options.config);
     this.approvalLimits = approvalLimitsOf(options.config);
@@ -124,6 +127,7 @@ export class Core {
     );
     this.adminConfirmations = new AdminConfirmations(options.confirmAdminInWindow === true, this.journal, this.clock, options.config.approvalTimeoutMs);
     this.heartbeat = createDeadManSwitch(this);
+    followClockMoves(this.clock, this.journal, this.leases, this.approvals);
   }
 
   get config(): Config {
@@ -154,13 +158,15 @@ export class Core {
     return verifyAuditChainParallel(this.db, this.dbPath, this.auditKey);
   }
 
-  /** Starts the background work (the dead-man heartbeat, unless the killswitch is engaged). */
+  /** Starts the background work (watching the clock; the dead-man heartbeat, unless the killswitch is engaged). */
   start(): void {
+    this.clock.start();
     if (!this.killswitch.state().engaged) this.heartbeat?.start();
   }
 
   /** Commits what is pending, stops the checkpoint worker, closes the database. */
   async close(): Promise<void> {
+    this.clock.stop();
     this.heartbeat?.stop();
     this.approvals.close();
     this.adminConfirmations.close();

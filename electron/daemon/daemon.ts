@@ -5,7 +5,7 @@
  */
 import { chmodSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Clock, systemClock } from './clock.js';
+import { type SystemTime, systemClock } from './clock.js';
 import { loadConfig } from './config.js';
 import { Core } from './core.js';
 import { createDispatch, type Dispatch } from './server/dispatch.js';
@@ -21,6 +21,7 @@ import { type DaemonLock, acquireDaemonLock } from './store/daemon-lock.js';
 import { claimSocketPath } from './server/socket-guard.js';
 import { openAgentSocket } from './server/agent-socket.js';
 import { makeEvent } from './events.js';
+import { SteadyClock } from './steady-clock.js';
 import { VERSION } from '../../shared/version.js';
 
 const log = createLogger('daemon');
@@ -30,7 +31,7 @@ export interface DaemonOptions {
   socketPath: string;
   /** Needed when the store is passphrase-protected. */
   passphrase?: string;
-  clock?: Clock;
+  clock?: SystemTime;
   /**
    * Serve callers whose peer credentials cannot be read (`--allow-unverified-callers`). Without it the
    * daemon refuses to start when the peer-credentials addon is missing, and refuses such connections.
@@ -69,7 +70,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
 async function startLocked(options: DaemonOptions, peers: PeerVerifier, lock: DaemonLock): Promise<RunningDaemon> {
   const config = loadConfig(join(options.dataDir, FILES.config));
   const identity = await unlockIdentity(options.dataDir, options.passphrase);
-  const clock = options.clock ?? systemClock;
+  // One clock for the core and the admin gate: lockouts, like leases, last by the monotonic clock.
+  const clock = new SteadyClock(options.clock ?? systemClock);
   // Proofs cost a guesser what identity.age does: the same scrypt work factor.
   const adminGate = new AdminGate({ passphrase: identity.protection === 'passphrase' ? options.passphrase! : null, logN: identity.workFactor ?? DEFAULT_ADMIN_LOG_N, now: () => clock.now() });
   await claimSocketPath(options.socketPath);

@@ -124,7 +124,7 @@ export function createDaemonStore(bridge: UiService, options: StoreOptions = {})
       case 'lease.expired':
         return updateLeases((map) => map.delete((data.lease as LeaseInfoT).lease_id));
       case 'approval.requested':
-        return updateList('requests', (list) => [...list.filter((r) => r.request_id !== (data.request as ApprovalRequestT).request_id), data.request as ApprovalRequestT]);
+        return updateList('requests', (list) => withRequest(list, data.request as ApprovalRequestT));
       case 'approval.decided':
         return updateList('requests', (list) => list.filter((r) => r.request_id !== (data.request as ApprovalRequestT).request_id));
       case 'confirmation.requested':
@@ -172,6 +172,12 @@ export function createDaemonStore(bridge: UiService, options: StoreOptions = {})
     },
     close: unsubscribe,
   };
+}
+
+/** A request announced again (re-dated when the wall clock was set) keeps its place; a new one goes last. */
+function withRequest(list: readonly ApprovalRequestT[], request: ApprovalRequestT): ApprovalRequestT[] {
+  const known = list.some((r) => r.request_id === request.request_id);
+  return known ? list.map((r) => (r.request_id === request.request_id ? request : r)) : [...list, request];
 }
 
 function ready<T>(data: T): { state: 'ready'; data: T } {

@@ -7,6 +7,7 @@ import { AdminGate } from '../../electron/daemon/auth/admin-gate.js';
 import { Core } from '../../electron/daemon/core.js';
 import { parseConfig } from '../../electron/daemon/config.js';
 import { FakeClock } from './fake-clock.js';
+import { SteadyClock } from '../../electron/daemon/steady-clock.js';
 
 export interface TestCore {
   core: Core;
@@ -32,7 +33,7 @@ export async function createTestCore(config: object = {}, options: { adminPassph
     config: parseConfig(config),
     identity: { identity, recipient: await identityToRecipient(identity), protection: adminGate ? 'passphrase' : 'insecure-keyfile', workFactor: adminGate ? UNIT_PROOF_LOG_N : null },
     adminGate,
-    clock,
+    clock: new SteadyClock(clock),
   });
   return {
     core,

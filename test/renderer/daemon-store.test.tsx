@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { createDaemonStore } from '../../renderer/store/daemon-store.js';
-import { createFakeBridge, fakeLease } from './fake-bridge.js';
+import { createFakeBridge, fakeLease, fakeRequest } from './fake-bridge.js';
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -34,6 +34,22 @@ describe('the daemon store', () => {
     fake.emit('lease.revoked', { lease: fakeLease(1) });
     const revoked = store.getSnapshot().leases;
     expect(revoked.state === 'ready' && revoked.data.has(fakeLease(1).lease_id)).toBe(false);
+    store.close();
+  });
+
+  test('a request announced again (re-dated when the clock was set) is replaced where it stands', async () => {
+    const first = fakeRequest({ request_id: 'R-aaaaaaaaaaaa' });
+    const second = fakeRequest({ request_id: 'R-bbbbbbbbbbbb' });
+    const fake = createFakeBridge({ requests: [first, second] });
+    const store = createDaemonStore(fake.bridge);
+    await settle();
+    fake.emit('approval.requested', { request: { ...first, expires_at: '2026-11-28T20:00:00.000Z' }, reason: 'clock jumped' });
+    const requests = store.getSnapshot().requests;
+    if (requests.state !== 'ready') throw new Error('requests not loaded');
+    expect(requests.data.map((r) => [r.request_id, r.expires_at])).toEqual([
+      ['R-aaaaaaaaaaaa', '2026-11-28T20:00:00.000Z'],
+      ['R-bbbbbbbbbbbb', second.expires_at],
+    ]);
     store.close();
   });
 

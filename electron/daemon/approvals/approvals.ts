@@ -13,7 +13,7 @@ import type { Caller } from '../callers/caller.js';
 import type { Clock } from '../clock.js';
 import type { Db } from '../store/db.js';
 import { type GrantStore, type Want, grantExpiry, grantMaxTtl } from './grants.js';
-import type { Journal } from '../audit/journal.js';
+import type { Journal, Tx } from '../audit/journal.js';
 import { type VerifiedIdentity, verifiedCaller } from '../callers/peer-identity.js';
 import { type PendingCaps, RefusalAudit, capError, capReached } from './caps.js';
 
@@ -283,6 +283,30 @@ export class ApprovalBroker {
     this.decided(pending, 'timeout');
     const timedOut = new DaemonError('DENIED', `nobody decided on request ${pending.request.request_id} within ${formatDuration(this.limits.timeoutMs)}`, 'ask the person to approve it (secrets requests), then lease again');
     pending.waiters.forEach((w) => w.reject(timedOut));
+  }
+
+  /**
+   * The wall clock was set by `deltaMs` (clock-jumps.ts): each waiting request keeps the time it had
+   * left (its timer runs by the monotonic clock), dated on the new clock, and is announced again so
+   * the windows count down from it. Returns how many.
+   */
+  redateInTx(tx: Tx, deltaMs: number): number {
+    const shift = (iso: string) => new Date(Date.parse(iso) + deltaMs).toISOString();
+    for (const pending of this.pending.values()) {
+      const request = { ...pending.request, created_at: shift(pending.request.created_at), expires_at: shift(pending.request.expires_at) };
+      tx.emit('approval.requested', { request, reason: 'clock jumped' });
+      tx.onCommit(() => (pending.request = request));
+    }
+    return this.pending.size;
+  }
+
+  /** After the machine slept (its timers stood still): times out the requests whose time has passed. */
+  expireDue(): void {
+    const now = this.clock.now();
+    for (const pending of [...this.pending.values()].filter((p) => Date.parse(p.request.expires_at) <= now)) {
+      this.clock.clearTimer(pending.timer);
+      this.expire(pending);
+    }
   }
 
   /** Denies every pending request at once (the killswitch); returns how many there were. */

@@ -1,7 +1,8 @@
 /**
  * Leases: time-bounded grants of a secret value to a client. They persist in SQLite, expire at their
  * time (one timer armed for the earliest expiry, not a periodic sweep), and those that expired while
- * the daemon was down are closed at start.
+ * the daemon was down are closed at start. Their times are on the daemon's clock (steady-clock.ts),
+ * which setting the wall clock does not move; a jump re-dates them (clock-jumps.ts).
  */
 import { DaemonError } from '../../../shared/errors.js';
 import { formatDuration, parseDuration } from '../../../shared/durations.js';
@@ -105,6 +106,31 @@ export class LeaseManager {
 
   stop(): void {
     this.commitBatch();
+    this.disarm();
+  }
+
+  /**
+   * The wall clock was set by `deltaMs` (clock-jumps.ts): every active lease keeps the time it had
+   * left, dated on the new clock — its grant time too, so a renewal's limit stays as far from it.
+   * Returns how many.
+   */
+  redateInTx(tx: Tx, deltaMs: number): number {
+    const rows = this.db.prepare("SELECT * FROM leases WHERE status = 'active'").all() as LeaseRow[];
+    this.db.prepare("UPDATE leases SET created_at = created_at + ?, expires_at = expires_at + ? WHERE status = 'active'").run(deltaMs, deltaMs);
+    for (const row of rows) tx.emit('lease.renewed', { lease: toInfo({ ...row, created_at: row.created_at + deltaMs, expires_at: row.expires_at + deltaMs }), reason: 'clock jumped' });
+    // Grants dated before the jump and not yet committed move with the rest.
+    const uncommitted = this.batch.map((item) => item.lease);
+    tx.onCommit(() => uncommitted.forEach((lease) => ((lease.created_at += deltaMs), (lease.expires_at += deltaMs))));
+    return rows.length;
+  }
+
+  /** After the clock moved: ends what is due now and arms the timer afresh (the one armed may be late). */
+  resync(): void {
+    this.disarm();
+    this.expireDue();
+  }
+
+  private disarm(): void {
     if (this.timer !== null) this.clock.clearTimer(this.timer);
     this.timer = null;
     this.timerAt = Infinity;
@@ -237,6 +263,8 @@ export class LeaseManager {
       tx.audit({ action: 'lease.renewed', client_id: row.client_id, secret_name: row.secret_name, lease_id: leaseId, detail: { ttl: formatDuration(expiresAt - now) } });
       tx.emit('lease.renewed', { lease: toInfo(renewed) });
     });
+    // A renewal may shorten a lease: its timer must not wait for the old end.
+    this.armTimer(expiresAt);
     return { lease: toInfo(renewed), capped: now + ttlMs > limit };
   }
 

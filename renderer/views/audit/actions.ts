@@ -30,4 +30,5 @@ export const AUDIT_ACTIONS = [
   'daemon.started',
   'daemon.stopped',
   'store.initialized',
+  'clock.jumped',
 ] as const;
