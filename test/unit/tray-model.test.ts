@@ -37,6 +37,7 @@ function status(change: { leases?: number; pending?: number; engaged?: boolean; 
     admin: { failed_proofs: 0, locked_until: null },
     counts: { secrets: 3, active_leases: change.leases ?? 0, audit_entries: 10 },
     limits: { default_lease_ttl: '15m', max_lease_ttl: '24h' },
+    agent_socket: null,
     warnings: change.warnings ?? [],
   });
 }
@@ -228,11 +229,11 @@ test("the real daemon's status: the killswitch shows once, with its reason; lock
     const status = statusHandlers(t.core).status;
     await t.core.secrets.add({ name: 'token', value: 'v' });
     await t.core.leases.grant({ secret_name: 'token', client_id: 'agent', verified: { pid: 1, launcher_key: '/usr/bin/agent' } });
-    assert.equal(model(await status({}, undefined as never)).icon, 'active');
+    assert.equal(model(await status({}, { transport: 'ipc' })).icon, 'active');
 
     // Lock as the tray's `lock` item is meant to: no new lease, the one out runs to its expiry.
     t.core.killswitch.engage({ reason: 'locked from the tray', revoke: false }, { pid: null });
-    const locked = model(await status({}, undefined as never));
+    const locked = model(await status({}, { transport: 'ipc' }));
     assert.equal(locked.icon, 'locked');
     assert.equal(item(locked, 'status').label, 'Locked — killswitch engaged (locked from the tray)');
     assert.equal(item(locked, 'leases').label, '1 lease active');
