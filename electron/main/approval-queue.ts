@@ -142,15 +142,21 @@ export class ApprovalQueue {
   }
 
   /**
-   * Queues a prompt. One already held or already ended (same id) is ignored: the daemon may announce a
-   * request again, and an event may arrive after the person decided. One already expired is denied at
-   * once and never shown. A prompt dropped by a flood may be added again (a resync once there is room).
-   * Returns whether it was queued.
+   * Queues a prompt. One already ended (same id) is ignored: an event may arrive after the person
+   * decided. One already held keeps its place and takes the new announcement's expiry: the daemon
+   * re-dates waiting requests when the wall clock is set (clock-jumps.ts). One already expired is
+   * denied at once and never shown. A prompt dropped by a flood may be added again (a resync once
+   * there is room). Returns whether it was queued.
    */
   add(prompt: Prompt): boolean {
     this.expireDue();
     const id = promptId(prompt);
-    if (this.ended.has(id) || this.entries.some((e) => e.id === id)) return false;
+    if (this.ended.has(id)) return false;
+    const held = this.entries.find((e) => e.id === id);
+    if (held !== undefined) {
+      this.redate(held, prompt);
+      return false;
+    }
     const entry: Entry = { prompt, id, expiresAt: expiresAt(prompt), timer: null };
     if (entry.expiresAt <= this.clock.now()) {
       this.end(id, 'expired');
@@ -203,6 +209,16 @@ export class ApprovalQueue {
   close(): void {
     for (const entry of this.entries) this.clock.clearTimer(entry.timer);
     this.entries = [];
+    this.changed();
+  }
+
+  private redate(entry: Entry, announced: Prompt): void {
+    const expiry = expiresAt(announced);
+    if (expiry === entry.expiresAt) return;
+    this.clock.clearTimer(entry.timer);
+    Object.assign(entry, { prompt: announced, expiresAt: expiry });
+    this.arm(entry);
+    this.expireDue();
     this.changed();
   }
 

@@ -89,8 +89,15 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
   });
   for (const method of [...UI_METHODS, ...APP_METHODS]) shell.handle(uiChannel(method), (params) => callUi(ui, method, params));
 
-  // Prompts one at a time; a prompt nobody answered in time is denied (the queue's timeout).
-  const queue = new ApprovalQueue(parts.clock, (outcome) => {
+  // Prompts one at a time; a prompt nobody answered in time is denied (the queue's timeout). Time is
+  // the daemon's own (it runs in this process): the clock its expiries are dated by, which setting the
+  // wall clock does not move until the daemon re-dates them.
+  const daemonTime: Clock = {
+    now: () => lifecycle.running?.core.clock.now() ?? parts.clock.now(),
+    setTimer: (callback, delayMs) => parts.clock.setTimer(callback, delayMs),
+    clearTimer: (handle) => parts.clock.clearTimer(handle),
+  };
+  const queue = new ApprovalQueue(daemonTime, (outcome) => {
     const answered =
       outcome.kind === 'confirmation'
         ? ui['confirmations.decide']({ confirmation_id: outcome.confirmation.confirmation_id, allow: outcome.decision.decision === 'allow' })

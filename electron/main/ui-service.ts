@@ -12,7 +12,12 @@ import { APP_METHODS, type AppCalls, type AppMethod, UI_METHODS, type UiCalls, t
 /** The slice of a running daemon the UI service needs (`RunningDaemon` from electron/daemon). */
 export interface DaemonHandle {
   dispatch(caller: { transport: 'ipc' }, method: string, params: unknown): Promise<unknown>;
-  core: { events: { subscribe(listener: (event: DaemonEvent) => void): () => void }; config: { file: { killswitch_shortcut?: string } } };
+  core: {
+    events: { subscribe(listener: (event: DaemonEvent) => void): () => void };
+    config: { file: { killswitch_shortcut?: string } };
+    /** The daemon's own time (steady-clock.ts), which expiries are dated by. */
+    clock: { now(): number };
+  };
 }
 
 export interface UiSource {

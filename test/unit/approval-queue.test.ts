@@ -174,6 +174,24 @@ describe('approval queue', () => {
     assert.equal(queue.current(), null);
   });
 
+  test('a held prompt announced again with a new expiry (the daemon re-dated it: the clock was set) keeps its place and ends at the new time', () => {
+    queue.add(lease('R-aaaa', 60_000));
+    queue.add(lease('R-bbbb', 60_000));
+    // Announced again with 30 s more (the daemon re-dated it after the wall clock was set).
+    assert.equal(queue.add(lease('R-bbbb', 90_000)), false);
+    assert.equal(shownId(queue), 'R-aaaa', 'the one on screen stays');
+    clock.advance(60_000);
+    assert.deepEqual(outcomes.map(outcomeSummary), ['R-aaaa:deny:timeout']);
+    assert.equal(shownId(queue), 'R-bbbb', 'still waiting: its new expiry is later');
+    clock.advance(30_000);
+    assert.deepEqual(outcomes.map(outcomeSummary), ['R-aaaa:deny:timeout', 'R-bbbb:deny:timeout']);
+    // Re-dated to a time already past: denied at once, as any expired prompt.
+    queue.add(lease('R-cccc', 200_000));
+    queue.add(lease('R-cccc', 0));
+    assert.equal(outcomes.at(-1) && outcomeSummary(outcomes.at(-1)!), 'R-cccc:deny:timeout');
+    assert.equal(queue.current(), null);
+  });
+
   test('a decision for a prompt that is not the one shown changes nothing', () => {
     queue.add(lease('R-aaaa'));
     queue.add(lease('R-bbbb'));
