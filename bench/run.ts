@@ -3,12 +3,13 @@
  * Prints results only: a missed target does not fail the run; a crash does (exit 1).
  *
  * Usage: node --import tsx bench/run.ts [section...]   (sections: cold throughput start memory killswitch audit scan ui;
- * opt-in, run only when named: crashloop)
+ * opt-in, run only when named: crashloop, fuzz — `npm run bench -- --fuzz` names fuzz)
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { benchAudit } from './audit.js';
 import { benchColdCli } from './cold-cli.js';
+import { benchFuzz } from './fuzz.js';
 import { benchCrashLoop } from './crash-loop.js';
 import { benchKillswitch } from './killswitch.js';
 import { CLI, REPO, cleanupSync, runNode } from './harness.js';
@@ -51,6 +52,7 @@ const SECTIONS: Section[] = [
     optIn: true,
     watchdogMs: 60 * 60_000,
   },
+  { name: 'fuzz', title: 'fuzzing, 100,000 cases per target (FUZZ_SEED, FUZZ_RUNS)', run: () => benchFuzz(progress), optIn: true, watchdogMs: 30 * 60_000 },
 ];
 
 /** The CLI runs from the bundles in dist/: make sure they are there before timing anything. */
@@ -72,7 +74,7 @@ async function main(): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   await checkBuild();
-  const wanted = process.argv.slice(2);
+  const wanted = process.argv.slice(2).map((arg) => (arg === '--fuzz' ? 'fuzz' : arg));
   const unknown = wanted.filter((name) => !SECTIONS.some((s) => s.name === name));
   if (unknown.length > 0) throw new Error(`unknown section(s) ${unknown.join(', ')}; choose from ${SECTIONS.map((s) => s.name).join(', ')}`);
   const sections = wanted.length ? SECTIONS.filter((s) => wanted.includes(s.name)) : SECTIONS.filter((s) => !s.optIn);

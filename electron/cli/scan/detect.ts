@@ -20,8 +20,12 @@ export interface Detected {
   secret: string;
 }
 
-/** `key = value`, `key: value`, `"key": "value",`, `export KEY=value`, `//host/:_authToken=value`. */
-const ASSIGNMENT = /^\s*(?:export\s+)?(["']?)([^\s"'=:#;[\]{}]+(?:[^\s"'=]*[^\s"'=:])?)\1\s*[:=]\s*/;
+/**
+ * `key = value`, `key: value`, `"key": "value",`, `export KEY=value`, `//host/:_authToken=value`.
+ * The key's parts are bounded: unbounded, a long line without `=` or `:` (a base64 blob) backtracked
+ * in quadratic time — a 1 MiB one took minutes. The report drops keys over 200 characters anyway.
+ */
+const ASSIGNMENT = /^\s*(?:export\s+)?(["']?)([^\s"'=:#;[\]{}]{1,200}(?:[^\s"'=]{0,200}[^\s"'=:])?)\1\s*[:=]\s*/;
 const AWS_SECRET_KEY = /(?:^|[^a-z])(?:aws)?[-_.]?secret[-_.]?(?:access)?[-_.]?key$/i;
 const AWS_SECRET_VALUE = /^[A-Za-z0-9/+]{40}$/;
 /**

@@ -16,6 +16,18 @@ function isMethod(name: string): name is MethodName {
   return Object.hasOwn(METHODS, name);
 }
 
+/**
+ * Deeper than any method's params (config.set's are three levels): refused before anything walks
+ * them recursively — the admin proof's and the confirmation window's canonical form would overflow
+ * the stack on a few thousand levels and fail as INTERNAL.
+ */
+const MAX_PARAMS_DEPTH = 32;
+
+function nestedDeeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  return levels === 0 || Object.values(value).some((v) => nestedDeeperThan(v, levels - 1));
+}
+
 function describeIssue(issue: { path: PropertyKey[]; message: string; code: string; keys?: string[] }): string {
   const field = issue.path.map(String).join('.');
   const detail = issue.code === 'unrecognized_keys' && issue.keys ? `unknown field(s) ${issue.keys.join(', ')}` : issue.message;
@@ -31,6 +43,9 @@ export function createDispatch(core: Core, handlers: Handlers, authorizeClient: 
     }
     const onAgentSocket = caller.transport === 'agent-socket';
     if (onAgentSocket) checkAgentRequest(core, caller, method);
+    if (nestedDeeperThan(rawParams, MAX_PARAMS_DEPTH)) {
+      throw new DaemonError('INVALID_PARAMS', `${method}: params nest more than ${MAX_PARAMS_DEPTH} levels deep`, 'see: secrets --help');
+    }
     const definition = METHODS[method];
     const parsed = definition.params.safeParse(rawParams ?? {});
     if (!parsed.success) {
