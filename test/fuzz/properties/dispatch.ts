@@ -165,9 +165,23 @@ async function runCalls(world: DispatchWorld, calls: Call[], nonce: () => string
   return succeeded;
 }
 
+/**
+ * Cases per store: the audit log and the leases grow with every case, and `audit.verify` or
+ * `lease.list` over all of them would make a long run quadratic. A longer run takes fresh stores,
+ * the n-th one seeded with seed + n, so the first 10,000 cases are the test run's.
+ */
+const CASES_PER_STORE = 10_000;
+
 async function fuzzDispatch(settings: FuzzSettings, methods: readonly MethodName[], options: { adminPassphrase?: string; afterEach?: (world: DispatchWorld, succeeded: boolean) => Promise<void> } = {}, proofs: fc.Arbitrary<unknown> = fc.constant(undefined)): Promise<void> {
+  for (let done = 0, store = 0; done < settings.numRuns; done += CASES_PER_STORE, store++) {
+    const chunk = { seed: settings.seed + store, numRuns: Math.min(CASES_PER_STORE, settings.numRuns - done) };
+    await fuzzOneStore(chunk, methods, options, proofs);
+  }
+}
+
+async function fuzzOneStore(settings: FuzzSettings, methods: readonly MethodName[], options: { adminPassphrase?: string; afterEach?: (world: DispatchWorld, succeeded: boolean) => Promise<void> }, proofs: fc.Arbitrary<unknown>): Promise<void> {
   const world = await createDispatchWorld({ adminPassphrase: options.adminPassphrase });
-  const nonce = () => (world.t.core.adminGate.challenge().nonce);
+  const nonce = () => world.t.core.adminGate.challenge().nonce;
   try {
     await fc.assert(
       fc.asyncProperty(fc.array(callArbitrary(world, methods, proofs), { minLength: 1, maxLength: 3 }), async (calls) => {
