@@ -32,6 +32,10 @@ export const ERROR_CODES = {
   DAEMON_ALREADY_RUNNING: 1,
   UNSAFE_PERMISSIONS: 1,
   AUDIT_WRITE_FAILED: 1,
+  // The disk under the data dir: full, read-only, or a store file damaged (electron/daemon/store/storage-failure.ts).
+  DISK_FULL: 1,
+  STORE_READ_ONLY: 1,
+  STORE_CORRUPT: 1,
   AUDIT_TAMPERED: 1,
   ROTATION_FAILED: 1,
   PARSE_ERROR: 1,

@@ -129,7 +129,7 @@ export function loadConfig(path: string): Config {
 
 /**
  * The JSON in config.json as written (before defaults); a missing file is `{}`.
- * @throws DaemonError INVALID_CONFIG when it is not valid JSON.
+ * @throws DaemonError INVALID_CONFIG when it is not valid JSON, or is `null`.
  */
 export function readConfigJson(path: string): unknown {
   let text: string;
@@ -139,9 +139,16 @@ export function readConfigJson(path: string): unknown {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw error;
   }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (error) {
-    throw new DaemonError('INVALID_CONFIG', `${path} is not valid JSON: ${(error as Error).message}`, 'fix the file or delete it to use the defaults');
+    // Not JSON.parse's own words: they quote the file, which may be binary or hold a token.
+    const at = /position (\d+)/.exec((error as Error).message)?.[1];
+    const what = /[\u0000-\u0008\u000e-\u001f\ufffd]/.test(text) ? 'it holds binary data, not text' : at === undefined ? 'it ends too early' : `the error is at character ${at}`;
+    throw new DaemonError('INVALID_CONFIG', `${path} is not valid JSON: ${what}`, 'fix the file or delete it to use the defaults');
   }
+  // `null` would otherwise pass as "no settings" and start the daemon on every default.
+  if (parsed === null) throw new DaemonError('INVALID_CONFIG', `${path}: (top level): must be a JSON object, not null`, 'fix the file or delete it to use the defaults');
+  return parsed;
 }

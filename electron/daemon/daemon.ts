@@ -15,6 +15,9 @@ import { createLogger } from './logger.js';
 import { AdminGate } from './auth/admin-gate.js';
 import { DEFAULT_ADMIN_LOG_N } from '../../shared/admin-proof.js';
 import { FILES, checkDataDirSafe, checkSocketPath } from './store/paths.js';
+import { probeDisk, storageError, storageFailure } from './store/storage-failure.js';
+import { checkStoreFiles } from './store/integrity.js';
+import type { AuditInput } from './audit/audit.js';
 import { RpcServer } from './server/rpc-server.js';
 import { type PeerCredLoader, type PeerVerifier, type VerifiedIdentity, createPeerVerifier } from './callers/peer-identity.js';
 import { type DaemonLock, acquireDaemonLock } from './store/daemon-lock.js';
@@ -51,23 +54,33 @@ export interface RunningDaemon {
 
 /**
  * @throws DaemonError for every expected refusal (unsafe dir, callers that cannot be verified, a daemon
- * already running on the data dir or the socket, wrong passphrase, bad config).
+ * already running on the data dir or the socket, wrong passphrase, bad config, a read-only or full
+ * disk, a damaged store file).
  */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   checkDataDirSafe(options.dataDir);
   checkSocketPath(options.socketPath);
+  // Every lease is written with its audit entry: a daemon that cannot write would only refuse them.
+  if (probeDisk(options.dataDir) === 'read-only') throw storageError('read-only', options.dataDir, 'the daemon did not start');
   const peers = createPeerVerifier({ allowUnverified: options.allowUnverifiedCallers === true, load: options.loadPeerCredentials });
-  // Before anything else touches the store or the socket: a second daemon stops here.
-  const lock = acquireDaemonLock(options.dataDir, options.socketPath);
   try {
-    return await startLocked(options, peers, lock);
+    // Before anything else touches the store or the socket: a second daemon stops here.
+    const lock = acquireDaemonLock(options.dataDir, options.socketPath);
+    try {
+      return await startLocked(options, peers, lock);
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
   } catch (error) {
-    lock.release();
-    throw error;
+    throw storageFailure(error, options.dataDir, 'the daemon did not start') ?? error;
   }
 }
 
 async function startLocked(options: DaemonOptions, peers: PeerVerifier, lock: DaemonLock): Promise<RunningDaemon> {
+  // Before SQLite opens state.db for writing (which may replay, checkpoint or delete a WAL): damage
+  // found later would already have been written over.
+  checkStoreFiles(options.dataDir);
   const config = loadConfig(join(options.dataDir, FILES.config));
   const identity = await unlockIdentity(options.dataDir, options.passphrase);
   // One clock for the core and the admin gate: lockouts, like leases, last by the monotonic clock.
@@ -98,9 +111,7 @@ async function startLocked(options: DaemonOptions, peers: PeerVerifier, lock: Da
 
   const dispatch = createDispatch(core, createHandlers(core));
   const onPeerChanged = (who: VerifiedIdentity | null, method: string) =>
-    core.journal.run((tx) =>
-      tx.audit({ action: 'connection.refused', outcome: 'denied', pid: who?.pid ?? null, detail: { reason: 'peer_changed', method, exe: who?.exe ?? null, launcher: who?.launcher_key ?? null } }),
-    );
+    auditOrLog(core, { action: 'connection.refused', outcome: 'denied', pid: who?.pid ?? null, detail: { reason: 'peer_changed', method, exe: who?.exe ?? null, launcher: who?.launcher_key ?? null } });
   const server = new RpcServer({ dispatch, events: core.events, limits: config.server, peers, onPeerChanged });
   const previousMask = process.umask(0o177);
   try {
@@ -121,14 +132,31 @@ async function startLocked(options: DaemonOptions, peers: PeerVerifier, lock: Da
     (stopping ??= (async () => {
       log.info('stopping', { reason });
       core.events.emit(makeEvent('daemon.stopping', { reason }, core.clock.now()));
-      core.journal.run((tx) => tx.audit({ action: 'daemon.stopped', detail: { reason } }));
+      auditOrLog(core, { action: 'daemon.stopped', detail: { reason } });
       await Promise.all([server.close(), agents?.server?.close()]);
       await core.close();
       for (const path of [options.socketPath, agents?.server ? agents.state.path : null]) {
-        if (path !== null) rmSync(path, { force: true });
+        try {
+          if (path !== null) rmSync(path, { force: true });
+        } catch (error) {
+          // A read-only data dir keeps its socket file: the next daemon replaces a stale one.
+          log.warn('could not remove the socket file', { socket: path, error: (error as Error).message });
+        }
       }
       // Last: the next daemon may start once this one no longer serves the store or the socket.
       lock.release();
     })());
   return { core, dispatch, stop };
+}
+
+/**
+ * Audits what happens whatever the disk does (a refused connection, a stop): a full or read-only disk
+ * must not turn them into a crash or a daemon that cannot stop. The failure is logged instead.
+ */
+function auditOrLog(core: Core, entry: AuditInput): void {
+  try {
+    core.journal.run((tx) => tx.audit(entry));
+  } catch (error) {
+    log.error('could not write an audit entry', { action: entry.action, error: error instanceof Error ? error.message : String(error) });
+  }
 }

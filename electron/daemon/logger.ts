@@ -2,6 +2,8 @@
  * Named loggers writing one line per record to stderr. Callers pass names, ids and counts, never
  * secret values: nothing here redacts, so nothing sensitive may be handed to it.
  */
+import { writeSync } from 'node:fs';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -16,7 +18,18 @@ export interface Logger {
 export type LogSink = (line: string) => void;
 
 let threshold: LogLevel = (process.env.AGENT_SECRETS_LOG_LEVEL as LogLevel) in ORDER ? (process.env.AGENT_SECRETS_LOG_LEVEL as LogLevel) : 'info';
-let sink: LogSink = (line) => process.stderr.write(line + '\n');
+/**
+ * Written straight to fd 2, not through process.stderr: the background daemon's stderr is daemon.log,
+ * and a write to a file stream that fails (a full or read-only disk) is an 'error' event that nobody
+ * handles, which would end the daemon. Here the line is lost instead, and the next one tries again.
+ */
+let sink: LogSink = (line) => {
+  try {
+    writeSync(2, line + '\n');
+  } catch {
+    // Nowhere left to say it.
+  }
+};
 
 export function configureLogging(options: { level?: LogLevel; sink?: LogSink }): void {
   if (options.level) threshold = options.level;

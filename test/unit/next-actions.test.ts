@@ -117,7 +117,7 @@ const ERRORS: ErrorCase[] = [
   { code: 'DAEMON_ALREADY_RUNNING', argv: ['serve'], hint: 'use it: secrets status', expect: ['secrets status'] },
   { code: 'AUDIT_TAMPERED', argv: ['audit', 'verify'], hint: 'inspect it with: secrets audit --tail 20 (checked 9 good entries before it)', expect: ['secrets audit --tail 20', ...DEFAULT('audit')] },
   { code: 'ROTATION_FAILED', argv: ['rotate', 'github_token'], hint: 'fix the hook command and run: secrets rotate github_token', expect: ['secrets rotate github_token', ...DEFAULT('rotate')] },
-  ...(['INVALID_CONFIG', 'STORE_EXISTS', 'UNSAFE_PERMISSIONS', 'AUDIT_WRITE_FAILED', 'PARSE_ERROR', 'INVALID_REQUEST', 'METHOD_NOT_FOUND', 'FRAME_TOO_LARGE', 'TOO_MANY_CONNECTIONS', 'TIMEOUT', 'INTERNAL'] as const).map(
+  ...(['INVALID_CONFIG', 'STORE_EXISTS', 'UNSAFE_PERMISSIONS', 'AUDIT_WRITE_FAILED', 'DISK_FULL', 'STORE_READ_ONLY', 'STORE_CORRUPT', 'PARSE_ERROR', 'INVALID_REQUEST', 'METHOD_NOT_FOUND', 'FRAME_TOO_LARGE', 'TOO_MANY_CONNECTIONS', 'TIMEOUT', 'INTERNAL'] as const).map(
     (code): ErrorCase => ({ code, argv: ['status'], expect: DEFAULT('status') }),
   ),
 ];

@@ -16,6 +16,9 @@ import { type GrantStore, type Want, grantExpiry, grantMaxTtl } from './grants.j
 import type { Journal, Tx } from '../audit/journal.js';
 import { type VerifiedIdentity, verifiedCaller } from '../callers/peer-identity.js';
 import { type PendingCaps, RefusalAudit, capError, capReached } from './caps.js';
+import { createLogger } from '../logger.js';
+
+const log = createLogger('approvals');
 
 export interface ApprovalLimits extends PendingCaps {
   timeoutMs: number;
@@ -166,8 +169,7 @@ export class ApprovalBroker {
       expires_at: new Date(now + this.limits.timeoutMs).toISOString(),
     };
     const pending: Pending = { request, key, launcher, waiters: [], timer: null };
-    pending.timer = this.clock.setTimer(() => this.expire(pending), this.limits.timeoutMs);
-    this.pending.set(request.request_id, pending);
+    // Audited first: a request the disk did not let us record is not shown to anyone or timed out.
     this.journal.run((tx) => {
       tx.audit({
         action: 'approval.requested',
@@ -179,6 +181,8 @@ export class ApprovalBroker {
       });
       tx.emit('approval.requested', { request });
     });
+    pending.timer = this.clock.setTimer(() => this.expire(pending), this.limits.timeoutMs);
+    this.pending.set(request.request_id, pending);
     return pending;
   }
 
@@ -280,7 +284,12 @@ export class ApprovalBroker {
   private expire(pending: Pending): void {
     if (this.pending.get(pending.request.request_id) !== pending) return;
     this.pending.delete(pending.request.request_id);
-    this.decided(pending, 'timeout');
+    try {
+      this.decided(pending, 'timeout');
+    } catch (error) {
+      // From a timer: a disk that refuses the audit entry must not end the daemon; the waiters are denied all the same.
+      log.error('could not audit a timed-out approval request', { request_id: pending.request.request_id, error: error instanceof Error ? error.message : String(error) });
+    }
     const timedOut = new DaemonError('DENIED', `nobody decided on request ${pending.request.request_id} within ${formatDuration(this.limits.timeoutMs)}`, 'ask the person to approve it (secrets requests), then lease again');
     pending.waiters.forEach((w) => w.reject(timedOut));
   }

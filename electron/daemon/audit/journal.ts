@@ -1,11 +1,14 @@
 /**
  * One place where state changes: a SQLite transaction that writes rows and their audit entries
  * together (an audit write that fails rolls the change back: no lease without its audit entry), and
- * emits the events only after the commit.
+ * emits the events only after the commit. A disk that is full, read-only or damaged surfaces here as
+ * the DaemonError that says so (store/storage-failure.ts), with nothing changed.
  */
+import { dirname } from 'node:path';
 import type { DaemonEvent, EventType } from '../../../shared/protocol.js';
 import { type AuditInput, type AuditLog, toAuditEntry } from './audit.js';
 import type { Db } from '../store/db.js';
+import { type StorageProblem, diagnoseStorage, storageError } from '../store/storage-failure.js';
 import { type EventBus, makeEvent } from '../events.js';
 import { createLogger } from '../logger.js';
 
@@ -38,6 +41,8 @@ export class Journal {
 
   /** Whose request is being handled, while its handler runs synchronously (see `as`). */
   private actor: Actor | null = null;
+  /** The last storage failure, so the log says once that writes fail and once that they work again. */
+  private failing: StorageProblem | null = null;
 
   /**
    * Runs `work` with every audit entry it writes synchronously naming `actor` (`detail.by`). Work that
@@ -78,7 +83,11 @@ export class Journal {
       })();
     } catch (error) {
       this.auditLog.restoreHead(head);
-      throw error;
+      throw this.storageFailed(error) ?? error;
+    }
+    if (this.failing !== null) {
+      log.warn('the store takes writes again', { after: this.failing });
+      this.failing = null;
     }
     this.afterCommit();
     for (const event of pending) this.events.emit(event);
@@ -91,5 +100,15 @@ export class Journal {
       }
     }
     return result;
+  }
+
+  /** The rolled-back change's error as a storage failure (logged once per kind), or null. */
+  private storageFailed(error: unknown): Error | null {
+    const dataDir = dirname(this.db.name);
+    const problem = diagnoseStorage(error, dataDir);
+    if (problem === null) return null;
+    if (this.failing !== problem) log.error('a change was refused: the store cannot be written', { problem, error: (error as Error).message });
+    this.failing = problem;
+    return storageError(problem, dataDir, 'nothing was changed', error);
   }
 }

@@ -18,6 +18,9 @@ import { isOtherUserKey } from '../callers/launcher.js';
 
 const log = createLogger('leases');
 
+/** How soon closing expired leases is tried again after the disk refused it. */
+const EXPIRY_RETRY_MS = 1000;
+
 interface LeaseRow {
   lease_id: string;
   secret_name: string;
@@ -314,7 +317,7 @@ export class LeaseManager {
     if (!row) throw leaseNotFound(leaseId);
     if (row.status === 'revoked') throw new DaemonError('LEASE_REVOKED', `lease ${leaseId} was revoked`, `take a new lease: secrets lease ${row.secret_name}`);
     if (row.status === 'expired' || row.expires_at <= now) {
-      if (row.status === 'active') this.expireDue();
+      if (row.status === 'active') this.expireDueOrRetry();
       throw new DaemonError('LEASE_EXPIRED', `lease ${leaseId} has expired`, `take a new lease: secrets lease ${row.secret_name}`);
     }
     return row;
@@ -327,8 +330,22 @@ export class LeaseManager {
     this.timer = this.clock.setTimer(() => {
       this.timer = null;
       this.timerAt = Infinity;
-      this.expireDue();
+      this.expireDueOrRetry();
     }, at - this.clock.now());
+  }
+
+  /**
+   * Closes what is due, but a disk that refuses the write (full, read-only) must not end the daemon
+   * from a timer, nor turn "this lease expired" into a disk error: the leases stay unclosed but are
+   * refused all the same (requireActive goes by the time), and closing them is tried again shortly.
+   */
+  private expireDueOrRetry(): void {
+    try {
+      this.expireDue();
+    } catch (error) {
+      log.error('could not close expired leases; trying again shortly', { error: error instanceof Error ? error.message : String(error) });
+      this.armTimer(this.clock.now() + EXPIRY_RETRY_MS);
+    }
   }
 
   private rearm(): void {

@@ -1,6 +1,7 @@
 /**
  * The one entry point for every transport: look the method up in the protocol table, validate its
- * params, enforce its rights (server/rights.ts) and run the handler.
+ * params, enforce its rights (server/rights.ts) and run the handler. A disk that fails under a
+ * request (a damaged page read in the middle of serving) is that request's clear error, not INTERNAL.
  */
 import { DaemonError } from '../../../shared/errors.js';
 import { METHODS, type MethodName } from '../../../shared/protocol.js';
@@ -9,6 +10,7 @@ import type { Core } from '../core.js';
 import type { Handler, Handlers } from './handlers.js';
 import { type ClientAuthorizer, actorOf, approvedClients, proveAdmin } from './rights.js';
 import { checkAgentRequest, ownerOnlyParams } from './agent-rights.js';
+import { storageFailure } from '../store/storage-failure.js';
 
 export type Dispatch = (caller: Caller, method: string, params: unknown) => Promise<unknown>;
 
@@ -35,6 +37,17 @@ function describeIssue(issue: { path: PropertyKey[]; message: string; code: stri
 }
 
 export function createDispatch(core: Core, handlers: Handlers, authorizeClient: ClientAuthorizer = approvedClients(core)): Dispatch {
+  const run = runner(core, handlers, authorizeClient);
+  return async (caller, method, rawParams) => {
+    try {
+      return await run(caller, method, rawParams);
+    } catch (error) {
+      throw storageFailure(error, core.options.dataDir, 'the request was not served') ?? error;
+    }
+  };
+}
+
+function runner(core: Core, handlers: Handlers, authorizeClient: ClientAuthorizer): Dispatch {
   return async (caller, method, rawParams) => {
     // Before anything is decided or shown: a jump of the wall clock is taken in first (steady-clock.ts).
     core.clock.observe();

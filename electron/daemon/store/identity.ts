@@ -103,7 +103,8 @@ export async function createIdentity(dataDir: string, protection: IdentityProtec
 /**
  * Reads the identity, decrypting it with the passphrase when it is protected by one.
  * @throws DaemonError PASSPHRASE_INCORRECT for a wrong passphrase, USAGE when one is needed and
- * missing, STORE_NOT_FOUND when there is no identity at all.
+ * missing, STORE_NOT_FOUND when there is no identity at all, STORE_CORRUPT when the file is damaged
+ * (empty, cut short, edited: told apart from a wrong passphrase wherever age can tell).
  */
 export async function unlockIdentity(dataDir: string, passphrase: string | undefined): Promise<UnlockedIdentity> {
   const protection = detectProtection(dataDir);
