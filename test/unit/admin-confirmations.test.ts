@@ -3,7 +3,7 @@ import { afterEach, beforeEach, test } from 'node:test';
 import { describeCommand } from '../../electron/daemon/auth/admin-confirmations.js';
 import { createDispatch } from '../../electron/daemon/server/dispatch.js';
 import { createHandlers } from '../../electron/daemon/server/handlers.js';
-import type { DaemonError } from '../../shared/errors.js';
+import { DaemonError } from '../../shared/errors.js';
 import { type TestCore, createTestCore } from '../helpers/core.js';
 
 let t: TestCore;
@@ -59,4 +59,28 @@ test('a wrong proof is never turned into a question, and a flood of commands is 
   assert.deepEqual((await Promise.all(flood.slice(2))).sort(), ['DENIED', 'DENIED', 'DENIED']);
   t.core.adminConfirmations.close();
   assert.deepEqual(await Promise.all(flood.slice(0, 2)), ['DENIED', 'DENIED']);
+});
+
+test('a decision the disk will not record: the command does not run, and a timeout from the timer does not end the daemon', async () => {
+  const dispatch = createDispatch(t.core, createHandlers(t.core));
+  const journal = t.core.journal;
+  const run = journal.run.bind(journal);
+  const diskFull = () => {
+    throw new DaemonError('DISK_FULL', 'the disk holding the store is full: nothing was changed');
+  };
+
+  const allowed = dispatch(terminal(20), 'secrets.add', { name: 'unrecorded', value: 'v' });
+  const [first] = t.core.adminConfirmations.list();
+  journal.run = diskFull as typeof journal.run;
+  await dispatch({ transport: 'ipc' }, 'confirmations.decide', { confirmation_id: first!.confirmation_id, allow: true }).catch(() => {});
+  journal.run = run;
+  assert.equal(await codeOf(allowed), 'DISK_FULL');
+  assert.equal(t.core.secrets.exists('unrecorded'), false, 'an allow that is not on record does not run');
+
+  const unanswered = dispatch(terminal(21), 'secrets.remove', { name: 'unrecorded' });
+  journal.run = diskFull as typeof journal.run;
+  t.clock.advance(30_001);
+  journal.run = run;
+  assert.equal(await codeOf(unanswered), 'DISK_FULL', 'refused, from the timer, without an uncaught exception');
+  assert.deepEqual(t.core.adminConfirmations.list(), []);
 });

@@ -14,6 +14,9 @@ import type { Journal } from '../audit/journal.js';
 import type { Caller } from '../callers/caller.js';
 import { verifiedCaller } from '../callers/peer-identity.js';
 import type { Clock } from '../clock.js';
+import { createLogger } from '../logger.js';
+
+const log = createLogger('admin');
 
 /** Fields whose content the window never shows: a secret value travels in them. */
 const HIDDEN_FIELDS = new Set(['value']);
@@ -76,10 +79,17 @@ export class AdminConfirmations {
         if (this.waiting.get(confirmation.confirmation_id) !== entry) return;
         this.waiting.delete(confirmation.confirmation_id);
         this.clock.clearTimer(entry.timer);
-        this.journal.run((tx) => {
-          tx.audit({ action: 'admin.confirmation_decided', outcome: allowed ? 'ok' : 'denied', pid: identity?.pid ?? null, detail: { confirmation_id: confirmation.confirmation_id, method, decision: why } });
-          tx.emit('confirmation.decided', { confirmation, allowed, decision: why });
-        });
+        try {
+          this.journal.run((tx) => {
+            tx.audit({ action: 'admin.confirmation_decided', outcome: allowed ? 'ok' : 'denied', pid: identity?.pid ?? null, detail: { confirmation_id: confirmation.confirmation_id, method, decision: why } });
+            tx.emit('confirmation.decided', { confirmation, allowed, decision: why });
+          });
+        } catch (error) {
+          // Settled from a timer or a socket closing too: a disk that refuses the entry must not end the
+          // daemon — and an admin command whose confirmation is not on record does not run.
+          log.error('could not audit the decision on an admin confirmation', { confirmation_id: confirmation.confirmation_id, error: error instanceof Error ? error.message : String(error) });
+          return reject(error);
+        }
         if (allowed) resolve();
         else reject(new DaemonError('DENIED', `the person did not confirm ${method} in the Agent Secrets window (${why})`, 'ask the person, or run it with the passphrase: --passphrase-file FILE'));
       };
