@@ -43,9 +43,12 @@ export function configHandlers(core: Core): HandlerGroup<'config.get' | 'config.
   };
 }
 
-/** The editable part of a config: everything but the socket server's limits. */
+/**
+ * The editable part of a config: everything but the socket server's limits and the agent socket
+ * (who may connect as an agent is set in the file, with `sudo secrets agent-user add`, not a toggle).
+ */
 function settingsOf(config: Config): SettingsT {
-  const { server: _server, ...settings } = config.file;
+  const { server: _server, agents: _agents, ...settings } = config.file;
   return settings;
 }
 
