@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { AuditSeen, checkAfterRestart, checkFilesAfterKill, storeDecrypter } from './checks.js';
 import { startApprover } from './approver.js';
 import { Ledger } from './ledger.js';
-import { Prng, deriveSeed } from './prng.js';
+import { Prng, deriveSeed } from '../helpers/prng.js';
 import { CHECKER_CLIENT, type StormContext, runWorker, steadyClient } from './storm.js';
 import { type TargetKind, createTarget } from './targets.js';
 

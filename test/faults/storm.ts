@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { isDaemonError } from '../../shared/errors.js';
 import { RpcClient } from '../../electron/cli/rpc-client.js';
 import { type Ledger, type OpKind, type SecretRecord, VALUE_MARKER } from './ledger.js';
-import type { Prng } from './prng.js';
+import type { Prng } from '../helpers/prng.js';
 import type { CrashTarget } from './targets.js';
 
 /** Secrets each worker owns (and so writes) at most. */

@@ -9,6 +9,7 @@ import { AuditLog, type AuditInput } from '../../electron/daemon/audit/audit.js'
 import { deriveAuditKey } from '../../electron/daemon/audit/audit-chain.js';
 import { openDb } from '../../electron/daemon/store/db.js';
 import { unlockIdentity } from '../../electron/daemon/store/identity.js';
+import { mulberry32 } from './prng.js';
 
 export const FILL_CLIENTS = 100;
 export const FILL_SECRETS = 100;
@@ -26,17 +27,6 @@ export interface FillOptions {
   progress?: (done: number) => void;
 }
 
-/** mulberry32: a small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function makeEntry(random: () => number, index: number): AuditInput {
   const client_id = `agent-${Math.floor(random() * FILL_CLIENTS)}`;
@@ -55,7 +45,7 @@ export async function fillAudit(options: FillOptions): Promise<{ lastAt: number 
   const batch = options.batch ?? 10_000;
   const spacing = options.spacingMs ?? 2000;
   const key = deriveAuditKey((await unlockIdentity(options.home, options.passphrase)).identity);
-  const random = prng(42);
+  const random = mulberry32(42);
   let clock = Date.now() - options.entries * spacing;
   const db = openDb(join(options.home, 'state.db'));
   try {

@@ -1,5 +1,5 @@
 /**
- * A seeded PRNG for fault tests (mulberry32): every choice a crash loop makes comes from here, never
+ * A seeded PRNG for tests (mulberry32): every choice a crash loop or a fill makes comes from here, never
  * from Math.random, so a failing seed can be run again and takes the same decisions.
  */
 
