@@ -23,12 +23,25 @@ export interface RangeResult {
 /** Below this many entries a worker's start-up costs more than it saves. */
 const PARALLEL_THRESHOLD = 200_000;
 
+/**
+ * Rows read per query: reading them in blocks of this many costs about two thirds of what stepping
+ * through one query row by row does (one native call per block, not per row).
+ */
+const READ_BLOCK = 4096;
+
+/** The rows fromId..toId in id order, read a block at a time. */
+function* auditRows(db: Db, fromId: number, toId: number): Generator<[number, string, string]> {
+  const block = db.prepare('SELECT id, entry, mac FROM audit WHERE id BETWEEN ? AND ? ORDER BY id').raw();
+  for (let from = fromId; from <= toId; from += READ_BLOCK) {
+    yield* block.all(from, Math.min(from + READ_BLOCK - 1, toId)) as [number, string, string][];
+  }
+}
+
 /** Checks entries fromId..toId, the first of which must chain from `previousMac`. */
 export function verifyRange(db: Db, key: Buffer, fromId: number, toId: number, previousMac: string): RangeResult {
   let expectedId = fromId;
   let lastMac = previousMac;
-  const rows = db.prepare('SELECT id, entry, mac FROM audit WHERE id BETWEEN ? AND ? ORDER BY id').raw().iterate(fromId, toId) as IterableIterator<[number, string, string]>;
-  for (const [id, entry, mac] of rows) {
+  for (const [id, entry, mac] of auditRows(db, fromId, toId)) {
     if (id !== expectedId) {
       return { checked: expectedId - fromId, bad: { id, reason: `entries ${expectedId}..${id - 1} are missing before entry ${id}` }, lastMac };
     }
