@@ -1,9 +1,9 @@
 /**
  * `sudo secrets agent-user add|remove NAME`: an agent under its own OS user, so the kernel keeps it
  * out of the person's store (Linux). It sets up the OS side only and needs no daemon; the work lives
- * in electron/cli/agent-user/.
+ * in electron/cli/in-process/agent-user/.
  */
-import { executePlan } from '../in-process/agent-user/execute.js';
+import type * as Execute from '../in-process/agent-user/execute.js';
 import { readFacts } from '../in-process/agent-user/facts.js';
 import { nextStepsAfterAdd } from '../in-process/agent-user/guidance.js';
 import { agentPaths } from '../in-process/agent-user/paths.js';
@@ -61,7 +61,9 @@ export const agentUser: Command = {
       name: request.name,
       owner: request.owner,
       socket: agentPaths(request.owner).socket,
-      steps: executePlan(plan, run),
+      // Loaded only here: it writes files with the daemon's atomic writer, whose node:crypto every other
+      // command would otherwise pay for at start (cli-bundle.test.ts).
+      steps: ((await import('../in-process/agent-user/execute.js')) as typeof Execute).executePlan(plan, run),
       notes: plan.notes,
       next_steps: request.action === 'add' ? nextStepsAfterAdd(request.name, request.owner) : [],
     };
