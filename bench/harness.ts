@@ -166,9 +166,13 @@ export class BenchStore {
     if (result.code !== 0) throw new Error(`secrets add ${name} failed (${result.code}): ${result.stderr}`);
   }
 
-  /** Spawns `secrets serve --foreground` without waiting for it. */
+  /**
+   * Spawns `secrets serve --foreground` without waiting for it. With BENCH_PROFILE_DIR set, the daemon
+   * writes a V8 CPU profile there when it stops (`--cpu-prof` is not allowed in NODE_OPTIONS).
+   */
   spawnDaemon(): Daemon {
-    const child = spawnTracked(process.execPath, [CLI, 'serve', '--foreground', '--json', '--passphrase-file', this.passphraseFile], {
+    const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+    const child = spawnTracked(process.execPath, [...profile, CLI, 'serve', '--foreground', '--json', '--passphrase-file', this.passphraseFile], {
       env: this.env,
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
