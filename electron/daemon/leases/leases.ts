@@ -13,62 +13,15 @@ import type { Journal, Tx } from '../audit/journal.js';
 import { newLeaseId } from './lease-ids.js';
 import { type SecretsStore, secretNotFound } from '../secrets/secrets-store.js';
 import { createLogger } from '../logger.js';
-import type { VerifiedIdentity } from '../callers/peer-identity.js';
+import { type GrantRequest, type LeaseLimits, type LeaseRow, type PendingGrant, type RevokeSelector, grantDetail, leaseNotFound, toInfo } from './lease-records.js';
 import { isOtherUserKey } from '../callers/launcher.js';
+
+export type { GrantRequest, LeaseLimits, RevokeSelector } from './lease-records.js';
 
 const log = createLogger('leases');
 
 /** How soon closing expired leases is tried again after the disk refused it. */
 const EXPIRY_RETRY_MS = 1000;
-
-interface LeaseRow {
-  lease_id: string;
-  secret_name: string;
-  client_id: string;
-  client_pid: number | null;
-  /** The verified launcher key of the caller that took it (null: from before launchers were kept). */
-  launcher: string | null;
-  created_at: number;
-  expires_at: number;
-  status: 'active' | 'revoked' | 'expired';
-}
-
-interface PendingGrant {
-  lease: LeaseRow;
-  ttlMs: number;
-  request: GrantRequest;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
-export type RevokeSelector = { lease_id: string } | { all: true } | { client_id: string } | { secret_name: string };
-
-export interface LeaseLimits {
-  defaultTtlMs: number;
-  maxTtlMs: number;
-}
-
-export interface GrantRequest {
-  secret_name: string;
-  client_id: string;
-  /** Self-reported by the client; kept apart from what was verified. */
-  client_pid?: number;
-  ttl?: string;
-  /** What the daemon verified about the caller (null where it cannot). */
-  verified?: Pick<VerifiedIdentity, 'pid' | 'launcher_key'> | null;
-}
-
-function toInfo(row: LeaseRow): LeaseInfoT {
-  return {
-    lease_id: row.lease_id,
-    secret_name: row.secret_name,
-    client_id: row.client_id,
-    launcher: row.launcher,
-    created_at: new Date(row.created_at).toISOString(),
-    expires_at: new Date(row.expires_at).toISOString(),
-    status: row.status,
-  };
-}
 
 export class LeaseManager {
   private timer: unknown = null;
@@ -352,16 +305,4 @@ export class LeaseManager {
     const next = this.nextExpiry.get() as number | null;
     if (next !== null) this.armTimer(next);
   }
-}
-
-/** The audit detail of a grant: verified launcher, and a self-reported pid only when it disagrees. */
-function grantDetail({ ttlMs, request }: PendingGrant): Record<string, unknown> {
-  const detail: Record<string, unknown> = { ttl: formatDuration(ttlMs) };
-  if (request.verified) detail.launcher = request.verified.launcher_key;
-  if (request.client_pid !== undefined && request.client_pid !== request.verified?.pid) detail.reported_pid = request.client_pid;
-  return detail;
-}
-
-function leaseNotFound(leaseId: string): DaemonError {
-  return new DaemonError('LEASE_NOT_FOUND', `lease ${leaseId} not found`, 'list active leases with: secrets leases');
 }
