@@ -1,7 +1,8 @@
 /**
  * The Settings tab: the daemon's settings from config.json (`config.get`), edited in groups, each
  * saved on its own (`config.set`: validated by the daemon, which names the field at fault), with
- * the settings that wait for a restart marked; and this computer's own (start at login, CLI).
+ * the settings that wait for a restart marked; the agent socket for agents of other users; and this
+ * computer's own (start at login, CLI).
  */
 import { useCallback, useEffect, useState } from 'react';
 import type { ResultOf } from '../../shared/protocol.js';
@@ -13,6 +14,7 @@ import { toUiError } from '../store/ui-error.js';
 import { useDaemon, useStore } from '../store/use-daemon.js';
 import { type FieldValue, GROUPS, valueAt, withValue } from './settings/fields.js';
 import { SettingsGroup } from './settings/SettingsGroup.js';
+import { AgentsOfOtherUsers } from './settings/AgentsOfOtherUsers.js';
 import { ThisComputer } from './settings/ThisComputer.js';
 
 type ConfigAnswer = ResultOf<'config.get'>;
@@ -35,6 +37,7 @@ export function SettingsView() {
       <Loaded load={config} what="settings" onRetry={load}>
         {(data) => <SettingsForm loaded={data} />}
       </Loaded>
+      <AgentsOfOtherUsers />
       <ThisComputer />
     </section>
   );

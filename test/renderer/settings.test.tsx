@@ -76,6 +76,22 @@ describe('the Settings tab', () => {
     expect(await screen.findByLabelText('Default lease time')).toBeEnabled();
   });
 
+  test('agents under their own OS user: how to set them up, that the socket serves, or why it does not', async () => {
+    const region = async () => within(await screen.findByRole('group', { name: 'Agents under their own OS user' }));
+    const none = renderWithStore(createFakeBridge(), <SettingsView />);
+    expect((await region()).getByText('sudo secrets agent-user add claude-agent')).toBeInTheDocument();
+    none.unmount();
+
+    const path = '/run/agent-secrets/person/agents.sock';
+    const serving = renderWithStore(createFakeBridge({ status: fakeStatus({ agent_socket: { path, serving: true, problem: null } }) }), <SettingsView />);
+    expect((await region()).getByRole('status')).toHaveTextContent(`Serving agents of other users on ${path}.`);
+    serving.unmount();
+
+    const problem = 'there is no group agent-secrets and agents.uids is empty, so no agent could connect; run: sudo secrets agent-user add NAME';
+    renderWithStore(createFakeBridge({ status: fakeStatus({ agent_socket: { path, serving: false, problem } }) }), <SettingsView />);
+    expect((await region()).getByRole('alert')).toHaveTextContent(`The agent socket ${path} is not serving: ${problem}`);
+  });
+
   test('save: only the changed fields of that group, then "in effect", and the status is read again', async () => {
     const fake = createFakeBridge();
     renderWithStore(fake, <SettingsView />);
