@@ -5,8 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Account, Group, PathFacts, SystemFacts } from '../../electron/cli/in-process/agent-user/facts.js';
-import { loginDefs, parseGroups, parsePasswd, socketIsListed } from '../../electron/cli/in-process/agent-user/facts.js';
+import type { PathFacts, SystemFacts } from '../../electron/cli/in-process/agent-user/facts.js';
+import { loginDefs, socketIsListed } from '../../electron/cli/in-process/agent-user/facts.js';
+import { type Account, type Group, parseGroups, parsePasswd } from '../../electron/daemon/callers/os-accounts.js';
 import { planAdd, tmpfilesEntry } from '../../electron/cli/in-process/agent-user/plan-add.js';
 import { planRemove } from '../../electron/cli/in-process/agent-user/plan-remove.js';
 import type { Plan } from '../../electron/cli/in-process/agent-user/plan.js';

@@ -4,30 +4,54 @@
  */
 import { readFileSync } from 'node:fs';
 
-function fileLines(path: string): string[] {
+/** A line of the passwd database (/etc/passwd, or what `getent passwd` prints). */
+export interface Account {
+  name: string;
+  uid: number;
+  gid: number;
+  home: string;
+  shell: string;
+}
+
+/** A line of the group database; `members` are its supplementary members. */
+export interface Group {
+  name: string;
+  gid: number;
+  members: string[];
+}
+
+const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
+
+export function parsePasswd(text: string): Account[] {
+  return lines(text).map((line) => {
+    const [name = '', , uid = '', gid = '', , home = '', shell = ''] = line.split(':');
+    return { name, uid: Number(uid), gid: Number(gid), home, shell };
+  });
+}
+
+export function parseGroups(text: string): Group[] {
+  return lines(text).map((line) => {
+    const [name = '', , gid = '', members = ''] = line.split(':');
+    return { name, gid: Number(gid), members: members.split(',').filter(Boolean) };
+  });
+}
+
+function fileText(path: string): string {
   try {
-    return readFileSync(path, 'utf8').split('\n');
+    return readFileSync(path, 'utf8');
   } catch {
-    return [];
+    return '';
   }
 }
 
 /** The name of a uid in /etc/passwd, or null (a container's uid often has none on the host). */
 export function userName(uid: number, passwd = '/etc/passwd'): string | null {
-  for (const line of fileLines(passwd)) {
-    const [name, , id] = line.split(':');
-    if (name && Number(id) === uid && id !== '') return name;
-  }
-  return null;
+  return parsePasswd(fileText(passwd)).find((account) => account.uid === uid && account.name !== '')?.name ?? null;
 }
 
 /** A group's id by name in /etc/group, or null when there is no such group. */
 export function groupId(name: string, group = '/etc/group'): number | null {
-  for (const line of fileLines(group)) {
-    const [groupName, , id] = line.split(':');
-    if (groupName === name && id !== undefined && id !== '') return Number(id);
-  }
-  return null;
+  return parseGroups(fileText(group)).find((entry) => entry.name === name)?.gid ?? null;
 }
 
 /**

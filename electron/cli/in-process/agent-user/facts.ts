@@ -7,21 +7,7 @@ import { existsSync, lstatSync, readFileSync } from 'node:fs';
 import { DaemonError } from '../../../../shared/errors.js';
 import { agentHome, agentPaths } from './paths.js';
 import type { RunTool } from './tools.js';
-
-export interface Account {
-  name: string;
-  uid: number;
-  gid: number;
-  home: string;
-  shell: string;
-}
-
-export interface Group {
-  name: string;
-  gid: number;
-  /** Supplementary members, as the group database lists them. */
-  members: string[];
-}
+import { type Account, type Group, parseGroups, parsePasswd } from '../../../daemon/callers/os-accounts.js';
 
 export interface PathFacts {
   kind: 'dir' | 'symlink' | 'other';
@@ -59,22 +45,6 @@ export function groupNamed(facts: Pick<SystemFacts, 'groups'>, name: string): Gr
 export function isNoLoginShell(shell: string): boolean {
   return /\/(nologin|false)$/.test(shell);
 }
-
-export function parsePasswd(text: string): Account[] {
-  return lines(text).map((line) => {
-    const [name = '', , uid = '', gid = '', , home = '', shell = ''] = line.split(':');
-    return { name, uid: Number(uid), gid: Number(gid), home, shell };
-  });
-}
-
-export function parseGroups(text: string): Group[] {
-  return lines(text).map((line) => {
-    const [name = '', , gid = '', members = ''] = line.split(':');
-    return { name, gid: Number(gid), members: members.split(',').filter(Boolean) };
-  });
-}
-
-const lines = (text: string) => text.split('\n').filter((line) => line.trim() !== '');
 
 /** getent exits 2 when a key is not found: that is an answer, anything else is a failure. */
 function getent(run: RunTool, database: 'passwd' | 'group', keys: string[]): string {
@@ -120,7 +90,7 @@ export function loginDefs(text: string | null): { uidMin: number; userGroupsEnab
 
 /** /proc/net/unix lists bound sockets by path: a live socket is there, a stale file is not. */
 export function socketIsListed(procNetUnix: string | null, socket: string): boolean {
-  return lines(procNetUnix ?? '').some((line) => line.endsWith(` ${socket}`));
+  return (procNetUnix ?? '').split('\n').some((line) => line.endsWith(` ${socket}`));
 }
 
 export function readFacts(run: RunTool, name: string, owner: string): SystemFacts {

@@ -5,7 +5,8 @@
  */
 import { DaemonError } from '../../../../shared/errors.js';
 import { AGENT_GROUP } from '../../../../shared/locations.js';
-import { type Account, type SystemFacts, groupNamed, isNoLoginShell } from './facts.js';
+import type { Account } from '../../../daemon/callers/os-accounts.js';
+import { type SystemFacts, groupNamed, isNoLoginShell } from './facts.js';
 import { agentHome, agentPaths } from './paths.js';
 import { type Plan, type Step, already, dirStep, isAgentAccount, runStep } from './plan.js';
 import type { AgentUserRequest } from './request.js';

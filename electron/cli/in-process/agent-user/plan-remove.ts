@@ -5,7 +5,8 @@
  */
 import { DaemonError } from '../../../../shared/errors.js';
 import { AGENT_GROUP } from '../../../../shared/locations.js';
-import { type Account, type SystemFacts, groupNamed } from './facts.js';
+import type { Account } from '../../../daemon/callers/os-accounts.js';
+import { type SystemFacts, groupNamed } from './facts.js';
 import { type AgentPaths, agentPaths } from './paths.js';
 import { type Plan, type Step, already, isAgentAccount, runStep } from './plan.js';
 import type { AgentUserRequest } from './request.js';

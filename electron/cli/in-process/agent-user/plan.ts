@@ -5,7 +5,8 @@
  */
 import { DaemonError } from '../../../../shared/errors.js';
 import { AGENT_GROUP } from '../../../../shared/locations.js';
-import { type Account, type PathFacts, type SystemFacts, groupNamed, isNoLoginShell } from './facts.js';
+import type { Account } from '../../../daemon/callers/os-accounts.js';
+import { type PathFacts, type SystemFacts, groupNamed, isNoLoginShell } from './facts.js';
 
 export type Action =
   /** A system tool, as an argv: never through a shell. */
