@@ -9,6 +9,14 @@ const advance = (ms: number) => act(() => void vi.advanceTimersByTime(ms));
 const focus = () => act(() => void window.dispatchEvent(new FocusEvent('focus')));
 const blur = () => act(() => void window.dispatchEvent(new FocusEvent('blur')));
 
+/** Not armed a millisecond before the second is up; armed when it is. */
+async function expectArmsAfterExactlyOneSecond(result: { current: boolean }) {
+  await advance(ARM_DELAY_MS - 1);
+  expect(result.current).toBe(false);
+  await advance(1);
+  expect(result.current).toBe(true);
+}
+
 function mount(focused: boolean) {
   vi.spyOn(document, 'hasFocus').mockReturnValue(focused);
   return renderHook(() => useFocusArmed());
@@ -22,10 +30,7 @@ describe('useFocusArmed: one continuous second of window focus', () => {
   test('focused at mount: arms one second later, not before', async () => {
     const { result } = mount(true);
     expect(result.current).toBe(false);
-    await advance(999);
-    expect(result.current).toBe(false);
-    await advance(1);
-    expect(result.current).toBe(true);
+    await expectArmsAfterExactlyOneSecond(result);
   });
 
   test('not focused at mount: never arms until a focus event, then one second after it', async () => {
@@ -33,10 +38,7 @@ describe('useFocusArmed: one continuous second of window focus', () => {
     await advance(60_000);
     expect(result.current).toBe(false);
     await focus();
-    await advance(999);
-    expect(result.current).toBe(false);
-    await advance(1);
-    expect(result.current).toBe(true);
+    await expectArmsAfterExactlyOneSecond(result);
   });
 
   test('a blur disarms at once; the next focus waits the whole second again', async () => {
@@ -46,10 +48,7 @@ describe('useFocusArmed: one continuous second of window focus', () => {
     await blur();
     expect(result.current).toBe(false);
     await focus();
-    await advance(999);
-    expect(result.current).toBe(false);
-    await advance(1);
-    expect(result.current).toBe(true);
+    await expectArmsAfterExactlyOneSecond(result);
   });
 
   test('a blur before the second is up cancels it: focus, 0.9 s, blur, focus, 0.9 s is not armed', async () => {
