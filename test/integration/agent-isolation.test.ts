@@ -237,6 +237,22 @@ describe('agents under their own OS user', { skip: cannotSwitchUsers ?? false },
     assert.ok(statSync(agentSocket).mode & 0o002);
   });
 
+  test('a client the person allowed from any launcher is still asked about when an agent user names it', async () => {
+    assert.equal((await store.admin(['clients', 'allow', 'any-tool'])).code, 0);
+    // The person's own program leases under that grant without a prompt...
+    const own = await store.cli(['lease', 'deploy_token', '--client-id', 'any-tool', '--json']);
+    assert.equal(own.code, 0, own.stderr);
+    // ...an agent user borrowing the client id waits for the person, who refuses.
+    const borrowing = asAgent(['lease', 'deploy_token', '--client-id', 'any-tool', '--json']);
+    assert.ok(await waitUntil(async () => (await pending()).some((r) => r.client_id === 'any-tool'), 20_000), 'the agent is asked about, not granted');
+    const [request] = (await pending()).filter((r) => r.client_id === 'any-tool');
+    assert.equal(request!.verified.user, agent.name);
+    assert.equal((await store.admin(['deny', request!.request_id])).code, 0);
+    const refused = await borrowing;
+    assert.equal(refused.code, 4, refused.stderr);
+    assert.equal(refused.json?.data?.value, undefined);
+  });
+
   test('the agent may pull the killswitch; only the person releases it', async () => {
     const engaged = await asAgent(['killswitch', '--reason', 'agent drill', '--json']);
     assert.equal(engaged.code, 0, engaged.stderr);
