@@ -17,6 +17,7 @@ import { type Db, openDb } from './store/db.js';
 import { createDeadManSwitch } from './dead-man.js';
 import { EnvFiles } from './processes/env-files.js';
 import { EventBus } from './events.js';
+import { AgentProofAudit } from './server/agent-proof-audit.js';
 import type { AgentSocketState } from './server/agent-socket.js';
 import type { UnlockedIdentity } from './store/identity.js';
 import { type GrantInput, GrantStore } from './approvals/grants.js';
@@ -70,6 +71,8 @@ export class Core {
   readonly checkpointer: Checkpointer;
   readonly adminGate: AdminGate;
   readonly adminConfirmations: AdminConfirmations;
+  /** Admin proofs offered on the agent socket, audited a burst at a time. */
+  readonly agentProofAudit: AgentProofAudit;
   /** The agent socket as daemon.ts opened it (null: none configured), for `status`. */
   agentSocket: AgentSocketState | null = null;
   /** The config in effect; config.set swaps it (applyConfig). */
@@ -126,6 +129,7 @@ export class Core {
       this.clock,
     );
     this.adminConfirmations = new AdminConfirmations(options.confirmAdminInWindow === true, this.journal, this.clock, options.config.approvalTimeoutMs);
+    this.agentProofAudit = new AgentProofAudit(this.journal, this.clock);
     this.heartbeat = createDeadManSwitch(this);
     followClockMoves(this.clock, this.journal, this.leases, this.approvals);
   }
@@ -170,6 +174,7 @@ export class Core {
     this.heartbeat?.stop();
     this.approvals.close();
     this.adminConfirmations.close();
+    this.agentProofAudit.endBurst();
     this.leases.stop();
     this.cipher.clear();
     await this.checkpointer.stop();

@@ -4,9 +4,12 @@
  * (agent-rights.ts) whatever the store's protection.
  */
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { agentsOnly, sameUserOnly } from '../../electron/daemon/server/admission.js';
 import { eventForAgent } from '../../electron/daemon/server/agent-events.js';
+import { BURST_MS, NAMED_LAUNCHERS } from '../../electron/daemon/server/agent-proof-audit.js';
 import { createDispatch, type Dispatch } from '../../electron/daemon/server/dispatch.js';
 import { createHandlers } from '../../electron/daemon/server/handlers.js';
 import { makeEvent } from '../../electron/daemon/events.js';
@@ -151,11 +154,38 @@ describe('the dispatch on the agent socket', () => {
     const proof = { challenge: 'c', proof: 'p' };
     await assert.rejects(dispatch(agent({ proof }), 'status', {}), refused('DENIED', /not accepted on the agent socket/));
     await assert.rejects(dispatch(agent({ proof }), 'secrets.add', { name: 'x', value: 'y' }), refused('DENIED'));
-    const denied = t.core.audit.query({ action: 'admin.denied' });
-    assert.equal(denied.length, 2);
-    assert.deepEqual(denied.map((entry) => entry.detail?.reason), ['agent_socket', 'agent_socket']);
-    assert.deepEqual(denied.map((entry) => entry.detail?.launcher), [BOT, BOT]);
+    const started = t.core.audit.query({ action: 'admin.denied' });
+    assert.equal(started.length, 1, 'the first proof of a burst is audited at once');
+    assert.deepEqual(started[0]!.detail, { method: 'status', reason: 'agent_socket', launcher: BOT, burst: 'started' });
+    t.clock.advance(BURST_MS);
+    const ended = t.core.audit.query({ action: 'admin.denied' });
+    assert.equal(ended.length, 2);
+    assert.deepEqual(ended[1]!.detail, { reason: 'agent_socket', burst: 'ended', refused: 2, methods: ['status', 'secrets.add'], launchers: [BOT], named_at_most: NAMED_LAUNCHERS });
     assert.equal(t.core.secrets.exists('x'), false);
+  });
+
+  test('a flood of proofs from made-up launchers writes two entries a burst, not one a proof', async () => {
+    const proof = { challenge: 'c', proof: 'p' };
+    const flood = (from: number) =>
+      Array.from({ length: 2000 }, (_, i) => {
+        const launcher = `user bot (uid 1002): /tmp/fake-${from + i}`;
+        return dispatch({ transport: 'agent-socket', proof, identity: () => identity(launcher, 1002) }, 'status', {}).catch((error: unknown) => error);
+      });
+    const answers = await Promise.all(flood(0));
+    assert.ok(answers.every((answer) => answer instanceof DaemonError && answer.code === 'DENIED'));
+    t.clock.advance(BURST_MS);
+    await Promise.all(flood(2000));
+    // The second burst is cut short by the daemon stopping: its count is written all the same.
+    const dbPath = t.core.dbPath;
+    await t.core.close();
+    const dir = t.dir;
+    t = { ...t, dispose: async () => rmSync(dir, { recursive: true, force: true }) };
+    const db = new Database(dbPath, { readonly: true });
+    const rows = db.prepare("SELECT entry FROM audit WHERE action = 'admin.denied' ORDER BY id").all() as { entry: string }[];
+    db.close();
+    const entries = rows.map((row) => JSON.parse(row.entry) as { detail: { burst: string; refused?: number; launchers?: string[] } });
+    assert.deepEqual(entries.map((entry) => [entry.detail.burst, entry.detail.refused ?? 1]), [['started', 1], ['ended', 2000], ['started', 1], ['ended', 2000]]);
+    assert.equal(entries[1]!.detail.launchers!.length, NAMED_LAUNCHERS, 'a flood names a few launchers, not every made-up one');
   });
 
   test('the killswitch takes only its plain form there', async () => {

@@ -1,7 +1,7 @@
 /**
  * The agent socket's rules, checked before anything else runs for its callers: admin methods do not
- * exist there, admin proof is not accepted there (an agent offering one is audited: it is guessing or
- * replaying the person's passphrase), and the owner-only forms of an open method are refused.
+ * exist there, admin proof is not accepted there (an agent offering one is audited, a burst at a time:
+ * it is guessing or replaying the person's passphrase), and the owner-only forms of an open method are refused.
  */
 import { DaemonError } from '../../../shared/errors.js';
 import { AGENT_SOCKET_METHODS, type MethodName } from '../../../shared/protocol.js';
@@ -14,9 +14,7 @@ const OWNER_HINT = "the person runs it as themselves: their own secrets CLI talk
 export function checkAgentRequest(core: Core, caller: Caller, method: MethodName): void {
   if (caller.proof !== undefined) {
     const who = caller.identity?.() ?? null;
-    core.journal.run((tx) =>
-      tx.audit({ action: 'admin.denied', outcome: 'denied', pid: who?.pid ?? null, detail: { method, reason: 'agent_socket', launcher: who?.launcher_key ?? null } }),
-    );
+    core.agentProofAudit.refused({ method, pid: who?.pid ?? null, launcher: who?.launcher_key ?? null });
     throw new DaemonError('DENIED', 'admin proof is not accepted on the agent socket: admin actions belong to the person who owns the store', OWNER_HINT);
   }
   if (!AGENT_SOCKET_METHODS.has(method)) {
