@@ -1,13 +1,16 @@
 /**
  * The tray app's windows in a real browser: the built renderer (dist/renderer) in Debian's Chromium,
- * driven by playwright-core. Pages are served by the app's own app:// handler (with its CSP), through
- * `http://localhost:9/` routed to it (nothing listens there); `window.agentSecrets` is the preload's
+ * driven by playwright-core. Pages are served by the app's own app:// handler (with its CSP), relayed
+ * by a loopback HTTP server (Chromium's own network stack, as Electron reads the app's files itself;
+ * intercepting each request through Playwright cost ~200 ms a page); `window.agentSecrets` is the preload's
  * bridge-api.ts over a binding that calls the app's IPC handlers as that page; the app's broadcasts
  * reach the pages as they would through the preload. Nothing is downloaded: the browser is the
  * system's.
  */
 import { build } from 'esbuild';
 import { existsSync } from 'node:fs';
+import { type Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 import { UI_EVENT_CHANNEL } from '../../shared/ui-service.js';
@@ -16,8 +19,6 @@ import type { Fetched, Push, RunningApp } from './tray-app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-// localhost is a secure context, as app:// is in the app (its scheme is registered secure).
-const ORIGIN = 'http://localhost:9';
 const APP_ORIGIN = 'app://bundle';
 
 export type PageName = 'index.html' | 'approval.html';
@@ -79,11 +80,11 @@ export class AppWindows {
     if (name === 'index.html') await this.ensureDashboardWindow();
     const context = await this.browser.newContext({ colorScheme: options.colorScheme ?? 'light', viewport: options.viewport ?? { width: 1200, height: 800 }, reducedMotion: 'reduce' });
     this.contexts.add(context);
-    await context.route(`${ORIGIN}/**`, async (route) => {
-      const answer = await this.fetch(new URL(route.request().url()).pathname);
-      await route.fulfill({ status: answer.status, headers: answer.headers, body: Buffer.from(answer.bodyBase64, 'base64') });
-    });
-    await context.exposeBinding('__agentSecretsInvoke', async ({ page }, channel: string, params: unknown) => this.app.invokeRaw(channel, params, APP_ORIGIN + new URL(page.url()).pathname));
+    // JSON text both ways: Playwright's own serialisation walks every value on both sides, which for a
+    // thousand leases cost more than the app's whole answer.
+    await context.exposeBinding('__agentSecretsInvoke', async ({ page }, channel: string, params: string) =>
+      JSON.stringify(await this.app.invokeRaw(channel, JSON.parse(params), APP_ORIGIN + new URL(page.url()).pathname)),
+    );
     await context.addInitScript({ content: await pageBridge() });
     if (options.beforeLoad !== undefined) await context.addInitScript({ content: options.beforeLoad });
     const page = await context.newPage();
@@ -93,8 +94,24 @@ export class AppWindows {
     });
     page.on('close', () => this.pages.delete(page));
     this.pages.add(page);
-    await page.goto(`${ORIGIN}/${name}${options.hash === undefined ? '' : '#' + encodeURIComponent(options.hash.replace(/^#/, ''))}`);
+    await page.goto(`${await this.origin()}/${name}${options.hash === undefined ? '' : '#' + encodeURIComponent(options.hash.replace(/^#/, ''))}`);
     return page;
+  }
+
+  private server: Promise<{ server: Server; origin: string }> | null = null;
+  /** The loopback origin serving the app's files: 127.0.0.1 is a secure context, as app:// is in the app. */
+  private async origin(): Promise<string> {
+    this.server ??= new Promise((resolve, reject) => {
+      const server = createServer((request, response) => {
+        this.fetch(new URL(request.url ?? '/', 'http://127.0.0.1').pathname).then(
+          (answer) => response.writeHead(answer.status, answer.headers).end(Buffer.from(answer.bodyBase64, 'base64')),
+          (error: unknown) => response.writeHead(500).end(String(error)),
+        );
+      });
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve({ server, origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}` }));
+    });
+    return (await this.server).origin;
   }
 
   private async ensureDashboardWindow(): Promise<void> {
@@ -127,6 +144,8 @@ export class AppWindows {
   async close(): Promise<void> {
     this.unsubscribe();
     await Promise.all([...this.contexts].map((c) => c.close().catch(() => {})));
+    const served = await this.server;
+    if (served !== undefined && served !== null) await new Promise((resolve) => served.server.close(resolve));
   }
 }
 

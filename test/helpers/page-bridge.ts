@@ -9,7 +9,8 @@ import type { UiReply } from '../../shared/ui-service.js';
 
 interface PageGlobals {
   agentSecrets: unknown;
-  __agentSecretsInvoke(channel: string, params: unknown): Promise<UiReply>;
+  /** The binding to the app: JSON text both ways (see browser-app.ts). */
+  __agentSecretsInvoke(channel: string, params: string): Promise<string>;
   __agentSecretsDeliver(event: DaemonEvent): void;
 }
 
@@ -17,7 +18,7 @@ const page = globalThis as unknown as PageGlobals;
 const listeners = new Set<(event: DaemonEvent) => void>();
 page.agentSecrets = Object.freeze(
   createBridgeApi(
-    (channel, params) => page.__agentSecretsInvoke(channel, params),
+    async (channel, params) => JSON.parse(await page.__agentSecretsInvoke(channel, JSON.stringify(params ?? null))) as UiReply,
     (listener) => {
       listeners.add(listener);
       return () => void listeners.delete(listener);

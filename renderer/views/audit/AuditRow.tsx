@@ -1,6 +1,6 @@
 /**
- * One entry of the timeline: a fixed-height row (the virtualiser positions it), memoised so that
- * prepending or paging renders only the rows that came into view.
+ * One entry of the timeline: a fixed-height row (the virtualiser positions it, AuditTable reuses it
+ * for the next entry scrolled in), memoised so that a page landing re-renders no row in view.
  */
 import { memo, useEffect, useRef } from 'react';
 import type { AuditEntryT } from '../../../shared/protocol.js';

@@ -117,7 +117,10 @@ export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange,
               </div>
             );
           }
-          return <AuditRow key={entry.id} entry={entry} rowIndex={item.index + 2} top={top} highlighted={entry.id === highlightId} focus={entry.id === focusId} onFocused={focused} />;
+          // Keyed by slot, not by entry: a row scrolled out is reused for the row scrolled in (React moves
+          // it and changes its text) instead of one row destroyed and one built per row a scroll step
+          // passes — a fast flick passes thirty a frame. The DOM keeps the rows' order.
+          return <AuditRow key={item.index % items.length} entry={entry} rowIndex={item.index + 2} top={top} highlighted={entry.id === highlightId} focus={entry.id === focusId} onFocused={focused} />;
         })}
       </div>
     </div>
