@@ -214,8 +214,8 @@ export async function benchUi(options: UiOptions): Promise<SectionResult> {
           `ui: built renderer in ${'Debian Chromium'} (headless), the tray app's daemon and pages through its app:// handler; first render = navigation start to the rows in the DOM, median of ${options.runs} after one warm-up ` +
             `(the lease table is virtualised: the dashboard counts as rendered when the toolbar counts all ${fmtInt(options.leases)} leases and ≥ ${LEASE_ROWS_IN_VIEW} lease rows are in the DOM); ` +
             `scrolling moves the timeline 900 px a frame (about 30 rows), pages loading as it goes. ` +
-            `Each first render is split in three: loading (navigation start to the page's first call to the app: its scripts fetched through Playwright's route and run), ` +
-            `waiting (that first call to the answer the view shows: the daemon's work, plus this harness's transport — a Playwright binding and a child process's IPC, where Electron has one in-process IPC hop), ` +
+            `Each first render is split in three: loading (navigation start to the page's first call to the app: its scripts fetched from the app's handler through a loopback HTTP relay, compiled and run), ` +
+            `waiting (that first call to the answer the view shows: the daemon's work, plus this harness's transport — a Playwright binding carrying JSON text and a child process's IPC, where Electron has one in-process IPC hop), ` +
             `and rendering (the answer to the rows on screen: the window's own work).`,
         ],
       };

@@ -156,6 +156,19 @@ describe('damaged store files: serve refuses, says what to do, and leaves the ev
     });
   }
 
+  test('state.db gone from beside the identity: STORE_CORRUPT saying so; no empty store is created in its place', async () => {
+    try {
+      await expectRefusal(store, () => rmSync(path('state.db')), [path('state.db'), path('identity.age')], {
+        code: 'STORE_CORRUPT',
+        message: /state\.db is missing beside the store's identity/,
+        hint: /restore state\.db from a backup/,
+      });
+      assert.equal(existsSync(path('state.db')), false);
+    } finally {
+      restore();
+    }
+  });
+
   test('a garbage state.db-wal: STORE_CORRUPT naming it; neither it nor state.db is touched', async () => {
     try {
       await expectRefusal(store, () => writeFileSync(path('state.db-wal'), randomBytes(3 * 4096 + 32)), [path('state.db-wal'), path('state.db')], {

@@ -26,7 +26,12 @@ const WAL_HEADER_BYTES = 32;
 /** @throws DaemonError STORE_CORRUPT naming the file and what is wrong with it. */
 export function checkStoreFiles(dataDir: string): void {
   const dbPath = join(dataDir, FILES.db);
-  if (!existsSync(dbPath)) return;
+  if (!existsSync(dbPath)) {
+    // `secrets init` writes both: an identity alone means state.db was moved or deleted since. Starting
+    // would create an empty one, and the person would see every secret gone and a new audit chain.
+    if (existsSync(join(dataDir, FILES.identityAge)) || existsSync(join(dataDir, FILES.identityKey))) throw missing(dbPath);
+    return;
+  }
   const pageSize = checkDbHeader(dbPath);
   checkWalHeader(`${dbPath}-wal`, pageSize);
   const problem = quickCheck(dbPath);
@@ -38,6 +43,14 @@ function damaged(path: string, what: string): DaemonError {
     'STORE_CORRUPT',
     `${path} is damaged: ${what}; the daemon did not start and changed nothing`,
     `keep the data dir as it is (it is the evidence) and restore ${path.split('/').pop()} from a backup of the data dir (with its -wal file, if it has one)`,
+  );
+}
+
+function missing(path: string): DaemonError {
+  return new DaemonError(
+    'STORE_CORRUPT',
+    `${path} is missing beside the store's identity: the secrets, leases and audit log are in it; the daemon did not start and created nothing`,
+    `restore ${path.split('/').pop()} from a backup of the data dir (with its -wal file, if it has one); to start over with an empty store instead, move the data dir away and run secrets init`,
   );
 }
 
