@@ -131,7 +131,7 @@ export class Core {
     this.adminConfirmations = new AdminConfirmations(options.confirmAdminInWindow === true, this.journal, this.clock, options.config.approvalTimeoutMs);
     this.agentProofAudit = new AgentProofAudit(this.journal, this.clock);
     this.heartbeat = createDeadManSwitch(this);
-    followClockMoves(this.clock, this.journal, this.leases, this.approvals);
+    followClockMoves(this.clock, this.journal, { leases: this.leases, approvals: this.approvals, grants: this.grants });
   }
 
   get config(): Config {

@@ -98,6 +98,50 @@ describe('clock jumps (fake clock)', () => {
     assert.equal(jumps().length, 2);
   });
 
+  test("a grant keeps the time it had left, and an expired one stays expired, whichever way the clock is set", async () => {
+    const want = { client_id: 'a', launcher: '/bin/agent', secret_name: 'token' };
+    const source = 'approval' as const;
+    t.core.grants.add({ client_id: 'a', launcher: null, secrets: null, max_ttl_ms: null, expires_at: t.clock.now() + HOUR, source });
+    t.core.grants.add({ client_id: 'old', launcher: null, secrets: null, max_ttl_ms: null, expires_at: t.clock.now() + 10 * MINUTE, source });
+    t.clock.advance(30 * MINUTE);
+    assert.equal(t.core.grants.matching({ ...want, client_id: 'old' }).length, 0, 'expired before the jump');
+    t.clock.jump(-2 * HOUR);
+    watch();
+    assert.equal(jumps()[0]!.detail!.grants_redated, 2);
+    assert.equal(t.core.grants.matching({ ...want, client_id: 'old' }).length, 0, 'setting the clock back does not bring an expired grant back');
+    assert.ok(events.some((e) => e.type === 'client.changed' && e.data.reason === 'clock jumped'), 'the window is told');
+    t.clock.jump(2 * HOUR);
+    watch();
+    assert.equal(t.core.grants.matching(want).length, 1, 'setting it forward does not end a grant early');
+    t.clock.advance(30 * MINUTE - 2 * WATCH_INTERVAL_MS - 1);
+    assert.equal(t.core.grants.matching(want).length, 1);
+    t.clock.advance(1);
+    assert.equal(t.core.grants.matching(want).length, 0, 'it ends after its hour of time, not of wall clock');
+  });
+
+  test('a deny cooldown keeps the time it had left when the clock is set', async () => {
+    const identity: VerifiedIdentity = { uid: 1000, pid: 42, exe: '/usr/bin/node', cwd: '/w', argv: ['node'], parents: [], launcher: null, launcher_key: '/bin/agent', user: 'me', limited: null };
+    const ask = () =>
+      t.core.approvals.authorize({ transport: 'socket', identity: () => identity }, { client_id: 'pushy', secret_names: ['token'], ttlMs: HOUR, reported_pid: null }).then(
+        () => 'allowed',
+        (e: DaemonError) => e.message,
+      );
+    const first = ask();
+    t.core.approvals.deny(t.core.approvals.list()[0]!.request_id, 'test');
+    await first;
+    const cooldown = t.core.config.denyCooldownMs;
+    assert.ok(cooldown > WATCH_INTERVAL_MS, 'the default cooldown outlasts one watch');
+    t.clock.jump(10 * HOUR);
+    watch();
+    assert.equal(jumps()[0]!.detail!.cooldowns_redated, 1);
+    assert.match(await ask(), /refused for another/, 'setting the clock forward does not end the cooldown');
+    t.clock.advance(cooldown - WATCH_INTERVAL_MS);
+    const after = ask();
+    assert.equal(t.core.approvals.list().length, 1, 'after its time, the client may ask the person again');
+    t.core.approvals.deny(t.core.approvals.list()[0]!.request_id, 'test');
+    await after;
+  });
+
   test('drift within the tolerance is no jump: nothing is re-dated or audited', async () => {
     const lease = await t.core.leases.grant({ secret_name: 'token', client_id: 'a', ttl: '1h' });
     const expiry = shownExpiry(lease.lease_id);

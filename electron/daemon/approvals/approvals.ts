@@ -294,6 +294,11 @@ export class ApprovalBroker {
     pending.waiters.forEach((w) => w.reject(timedOut));
   }
 
+  /** The wall clock was set by `deltaMs`: a deny cooldown keeps the time it had left. Returns how many. */
+  redateCooldownsInTx(deltaMs: number): number {
+    return this.db.prepare('UPDATE denials SET until = until + ?').run(deltaMs).changes;
+  }
+
   /**
    * The wall clock was set by `deltaMs` (clock-jumps.ts): each waiting request keeps the time it had
    * left (its timer runs by the monotonic clock), dated on the new clock, and is announced again so

@@ -130,6 +130,18 @@ export class GrantStore {
     return grant;
   }
 
+  /**
+   * The wall clock was set by `deltaMs` (clock-jumps.ts): every stored grant with an end keeps the
+   * time it had left, expired ones included (set back, an expired grant would otherwise come back to
+   * life). Returns how many grants moved.
+   */
+  redateInTx(tx: Tx, deltaMs: number): number {
+    const moved = this.db.prepare('UPDATE grants SET expires_at = expires_at + ? WHERE revoked_at IS NULL AND expires_at IS NOT NULL').run(deltaMs).changes;
+    this.cache.clear();
+    if (moved > 0) tx.emit('client.changed', { change: 'redated', reason: 'clock jumped' });
+    return moved;
+  }
+
   add(input: GrantInput): ClientGrantT {
     return this.journal.run((tx) => this.addInTx(tx, input));
   }
