@@ -42,7 +42,7 @@ function recordJump({ jumpedMs, sleptMs }: ClockMove, journal: Journal, { leases
       leases_redated: leases.redateInTx(tx, jumpedMs),
       requests_redated: approvals.redateInTx(tx, jumpedMs),
       grants_redated: grants.redateInTx(tx, jumpedMs),
-      cooldowns_redated: approvals.redateCooldownsInTx(jumpedMs),
+      cooldowns_redated: approvals.cooldowns.redate(jumpedMs),
     };
     tx.audit({
       action: 'clock.jumped',

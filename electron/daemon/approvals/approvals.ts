@@ -16,6 +16,7 @@ import { type GrantStore, type Want, grantExpiry, grantMaxTtl } from './grants.j
 import type { Journal, Tx } from '../audit/journal.js';
 import { type VerifiedIdentity, verifiedCaller } from '../callers/peer-identity.js';
 import { type PendingCaps, RefusalAudit, capError, capReached } from './caps.js';
+import { DenyCooldowns } from './deny-cooldowns.js';
 import { createLogger } from '../logger.js';
 
 const log = createLogger('approvals');
@@ -66,6 +67,8 @@ function newRequestId(): string {
 export class ApprovalBroker {
   private readonly pending = new Map<string, Pending>();
   private readonly refusals: RefusalAudit;
+  /** Denied clients refused without a prompt for a while; clock-jumps.ts re-dates them. */
+  readonly cooldowns: DenyCooldowns;
 
   constructor(
     private readonly db: Db,
@@ -75,6 +78,7 @@ export class ApprovalBroker {
     private readonly limits: ApprovalLimits,
   ) {
     this.refusals = new RefusalAudit(journal);
+    this.cooldowns = new DenyCooldowns(db, clock, () => this.limits.denyCooldownMs);
   }
 
   get pendingCount(): number {
@@ -96,7 +100,7 @@ export class ApprovalBroker {
     const launcher = identity?.launcher_key ?? 'unknown';
     const uncovered = this.uncovered(wish.client_id, launcher, wish.secret_names, wish.ttlMs);
     if (uncovered.length === 0) return;
-    this.refuseDuringCooldown(wish.client_id, launcher);
+    this.cooldowns.refuseDuring(wish.client_id, launcher);
 
     const asked = { ...wish, secret_names: uncovered };
     const key = `${wish.client_id}\0${launcher}\0${[...uncovered].sort().join('\0')}`;
@@ -141,14 +145,6 @@ export class ApprovalBroker {
     if (pending.waiters.length > 0 || this.pending.get(pending.request.request_id) !== pending) return;
     this.take(pending.request.request_id);
     this.decided(pending, 'withdrawn');
-  }
-
-  private refuseDuringCooldown(clientId: string, launcher: string): void {
-    const until = this.db.prepare('SELECT until FROM denials WHERE client_id = ? AND launcher = ?').pluck().get(clientId, launcher) as number | undefined;
-    if (until !== undefined && until > this.clock.now()) {
-      const left = Math.ceil((until - this.clock.now()) / 1000);
-      throw new DaemonError('DENIED', `a person denied client "${clientId}" from this launcher; requests are refused for another ${left}s`, 'ask the person to approve it explicitly, or try again later');
-    }
   }
 
   private open(wish: LeaseWish, launcher: string, key: string, identity: VerifiedIdentity | null): Pending {
@@ -267,8 +263,7 @@ export class ApprovalBroker {
   /** @throws DaemonError REQUEST_NOT_FOUND */
   deny(requestId: string, decidedBy: string): ApprovalRequestT {
     const pending = this.take(requestId);
-    const until = this.clock.now() + this.limits.denyCooldownMs;
-    this.db.prepare('INSERT INTO denials (client_id, launcher, until) VALUES (?, ?, ?) ON CONFLICT (client_id, launcher) DO UPDATE SET until = excluded.until').run(pending.request.client_id, pending.launcher, until);
+    this.cooldowns.start(pending.request.client_id, pending.launcher);
     this.decided(pending, 'deny', { by: decidedBy, cooldown: formatDuration(this.limits.denyCooldownMs) });
     const denied = new DaemonError('DENIED', `a person denied client "${pending.request.client_id}" access to ${pending.request.secret_names.join(', ')}`, 'do not retry: ask the person what access you should have');
     pending.waiters.forEach((w) => w.reject(denied));
@@ -292,11 +287,6 @@ export class ApprovalBroker {
     }
     const timedOut = new DaemonError('DENIED', `nobody decided on request ${pending.request.request_id} within ${formatDuration(this.limits.timeoutMs)}`, 'ask the person to approve it (secrets requests), then lease again');
     pending.waiters.forEach((w) => w.reject(timedOut));
-  }
-
-  /** The wall clock was set by `deltaMs`: a deny cooldown keeps the time it had left. Returns how many. */
-  redateCooldownsInTx(deltaMs: number): number {
-    return this.db.prepare('UPDATE denials SET until = until + ?').run(deltaMs).changes;
   }
 
   /**
