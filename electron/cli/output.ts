@@ -4,7 +4,7 @@
  * stderr as `secrets: error: …` / `secrets: hint: …`.
  */
 import { type ErrorShape, exitCodeFor, isDaemonError } from '../../shared/errors.js';
-import { type Invocation, nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
+import { type Invocation, type NextAction, nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
 import { isTerminal, writeOut } from './stdio.js';
 
 export { writeOut };
@@ -42,13 +42,21 @@ export function toErrorShape(error: unknown): ErrorShape {
 }
 
 /**
+ * The error and what to do next, as the CLI's envelope and the MCP tool error both carry it: the
+ * commands its hint names (the daemon's knowledge: which secret is missing) and those of its code.
+ */
+export function errorReport(shape: ErrorShape, asked?: Invocation): { error: ErrorShape; next_actions: NextAction[] } {
+  return { error: shape, next_actions: nextActionsOnError(shape.code, asked, shape.hint) };
+}
+
+/**
  * Prints an error. `envelope` is false for commands whose stdout is reserved for data (a raw lease
  * value), so a failing `export T=$(secrets lease x)` leaves T empty. Returns the exit code.
  */
 export function printError(mode: OutputMode, error: unknown, envelope = true): number {
   const shape = toErrorShape(error);
   if (mode === 'json' && envelope) {
-    writeOut(JSON.stringify({ ok: false, error: shape, next_actions: nextActionsOnError(shape.code, invocation, shape.hint) }) + '\n');
+    writeOut(JSON.stringify({ ok: false, ...errorReport(shape, invocation) }) + '\n');
   }
   process.stderr.write(`secrets: error: ${shape.message}\n`);
   if (shape.hint) process.stderr.write(`secrets: hint: ${shape.hint}\n`);

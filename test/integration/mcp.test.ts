@@ -189,6 +189,21 @@ describe('secrets_exec', () => {
     assert.match(missing.body.error.message, /ENOENT/);
   });
 
+  test("an unknown secret: the tool error is the CLI's --json envelope for the same failure, next_actions and all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'as-mcp-nope-'));
+    try {
+      writeFileSync(join(dir, '.secrets.json'), JSON.stringify({ secrets: [{ name: 'nope', env_var: 'NOPE' }], client_id: 'mcp-test' }));
+      const cli = await store.cli(['exec', '--json', '--', 'true'], { cwd: dir });
+      const tool = await mcp.call('secrets_exec', { command: ['true'], cwd: dir });
+      assert.equal(tool.result.isError, true);
+      assert.equal(cli.json.ok, false);
+      assert.deepEqual({ error: tool.body.error, next_actions: tool.body.next_actions }, { error: cli.json.error, next_actions: cli.json.next_actions });
+      assert.ok(tool.body.next_actions.some((a: { command: string }) => a.command === 'secrets add nope'), 'the hint names the command that adds it');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a value too short to mask: a tool error INVALID_VALUE naming the secret, the command not run, no lease left', async () => {
     const { result, body } = await mcp.call('secrets_exec', { command: ['node', '-e', 'console.log("pin=" + process.env.PIN)'], secrets: [{ name: 'github_token' }, { name: 'pin' }] });
     assert.equal(result.isError, true);
