@@ -35,10 +35,26 @@ export function printSuccess(mode: OutputMode, command: string, data: Record<str
   return 0;
 }
 
+/**
+ * A DaemonError as it is (an expected outcome, or a local failure its code already explains). Anything
+ * else is a bug and becomes INTERNAL without its message (shared/errors.ts): a library's message can
+ * quote its input — a line of a file, a path, a value. Only its kind is said.
+ */
 export function toErrorShape(error: unknown): ErrorShape {
   if (isDaemonError(error)) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'INTERNAL', message: `unexpected failure: ${message}`, hint: 'please report this with the command you ran' };
+  return {
+    code: 'INTERNAL',
+    message: `unexpected error in secrets (${errorKind(error)}): a bug, not something the caller did wrong`,
+    hint: 'run the same command again; if it fails the same way, the person reports it with what was run (never a secret value)',
+  };
+}
+
+/** The failure's kind in words that cannot carry data: an errno code (EACCES) or an error class (TypeError). */
+function errorKind(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'string' && /^E[A-Z0-9_]{1,30}$/.test(code)) return code;
+  const name = error instanceof Error ? error.name : '';
+  return /^[A-Za-z]{1,40}$/.test(name) ? name : 'unknown';
 }
 
 /**
