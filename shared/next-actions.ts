@@ -120,7 +120,7 @@ export function nextActionsOnSuccess(command: string, data: Data, inv?: Invocati
     case 'list': {
       const first = firstOf(data, 'secrets', 'name');
       if (first === undefined) return [act('secrets add NAME', 'the store owner adds a secret, its value on stdin')];
-      return [act('secrets exec -- CMD', 'run CMD with the .secrets.json secrets in its environment (you never see them)'), act(`secrets lease ${first} --ttl 1h`, 'lease a secret (prefer exec)')];
+      return [act('secrets exec -- CMD', 'run CMD with the .secrets.json secrets in its environment (you never see them)'), act(`secrets lease ${first} --ttl 1h --json`, 'lease a secret (prefer exec): its value, and the lease id to revoke it by when done')];
     }
     case 'audit':
       return [act('secrets audit verify', 'check the audit chain'), act('secrets audit --follow', 'stream new entries')];

@@ -42,7 +42,7 @@ const SUCCESS: SuccessCase[] = [
   { key: 'add', argv: ['add', 'github_token'], data: { name: 'github_token' }, expect: ['secrets lease github_token --ttl 1h', 'secrets list'] },
   { key: 'set', argv: ['set', 'github_token'], data: { name: 'github_token' }, expect: ['secrets lease github_token --ttl 1h', 'secrets list'] },
   { key: 'rm', argv: ['rm', 'github_token'], data: { name: 'github_token', revoked_leases: 1 }, expect: ['secrets list'] },
-  { key: 'list', argv: ['list'], data: { secrets: [{ name: 'github_token' }] }, expect: ['secrets exec -- CMD', 'secrets lease github_token --ttl 1h'], unknown: { CMD: ANY_CMD } },
+  { key: 'list', argv: ['list'], data: { secrets: [{ name: 'github_token' }] }, expect: ['secrets exec -- CMD', 'secrets lease github_token --ttl 1h --json'], unknown: { CMD: ANY_CMD } },
   { key: 'list', argv: ['list'], data: { secrets: [] }, expect: ['secrets add NAME'], unknown: { NAME: NEW_NAME } },
   { key: 'rotate', argv: ['rotate', 'github_token'], data: { name: 'github_token', rotated: true }, expect: ['secrets lease github_token', 'secrets audit --action secret.rotated --secret github_token'] },
   { key: 'lease', argv: ['lease', 'github_token', '--json'], data: { lease_id: LEASE, secret_name: 'github_token' }, expect: [`secrets renew ${LEASE}`, `secrets revoke ${LEASE}`] },
