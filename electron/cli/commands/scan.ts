@@ -18,7 +18,8 @@ async function loadScan(): Promise<typeof ScanModule> {
 export const scan: Command = {
   name: 'scan',
   usage: 'scan [DIR] [--import [--passphrase-file F]]',
-  summary: 'find plaintext credentials in the project (.env*, config and key files; exit 1 if any); --import moves the env files\' ones into the store (admin)',
+  summary: 'find plaintext credentials in the project (.env*, config and key files); exit 1 if any',
+  help: "--import (the store owner's: it asks for the passphrase) moves the env files' credentials into the store, maps them in .secrets.json and keeps an encrypted backup of each file it changes.",
   example: 'secrets scan . --json',
   args: [0, 1],
   options: { import: { type: 'boolean' }, ...PASSPHRASE_OPTION },
