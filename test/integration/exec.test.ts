@@ -103,6 +103,8 @@ describe('when access ends first', () => {
     const result = await running;
     assert.equal(result.code, 79);
     assert.match(result.stderr, /the command was stopped: lease L-\S+ of \S+ was revoked/);
+    // Someone ended its access on purpose: the hint must not invite running it again unasked.
+    assert.match(result.stderr, /secrets: hint: do not run it again on your own: tell the person/);
   });
 
   test('a grandchild is stopped with the child: the whole process group goes', async () => {
