@@ -172,9 +172,11 @@ export function nextActionsOnSuccess(command: string, data: Data, inv?: Invocati
       return [act('secrets list', 'list the secrets now in the store')];
     case 'scan': {
       const dir = shellWord(str(data, 'dir') ?? '.');
+      const skipped = typeof data?.ignored_dirs_skipped === 'number' && data.ignored_dirs_skipped > 0;
+      const lookThere = skipped ? [act(`secrets scan ${dir} --no-ignore`, 'also look in the directories .gitignore ignores (an env file in one was not read)')] : [];
       return Array.isArray(data?.findings) && data.findings.length > 0
-        ? [act(`secrets scan ${dir} --import`, 'the store owner moves the env files\' credentials into the store (asks for the passphrase)'), act(`secrets help scan`, 'what --import changes')]
-        : [execWith('run CMD with the .secrets.json secrets in its environment')];
+        ? [act(`secrets scan ${dir} --import`, 'the store owner moves the env files\' credentials into the store (asks for the passphrase)'), act(`secrets help scan`, 'what --import changes'), ...lookThere]
+        : [execWith('run CMD with the .secrets.json secrets in its environment'), ...lookThere];
     }
     case 'agent-user add':
       return [act('secrets status', 'check the daemon; the person restarts it (or the tray app) so it opens the agent socket')];

@@ -72,6 +72,7 @@ const SUCCESS: SuccessCase[] = [
   { key: 'killswitch --disengage', argv: ['killswitch', '--disengage'], data: {}, expect: ['secrets status', 'secrets leases'] },
   { key: 'scan', argv: ['scan', 'my app'], data: { dir: 'my app', findings: [{ file: '.env' }] }, expect: ["secrets scan 'my app' --import", 'secrets help scan'] },
   { key: 'scan', argv: ['scan'], data: { dir: '.', findings: [] }, expect: [EXEC_SUGGESTION], unknown: EXEC_UNKNOWN },
+  { key: 'scan', argv: ['scan'], data: { dir: '.', findings: [], ignored_dirs_skipped: 2 }, expect: [EXEC_SUGGESTION, 'secrets scan . --no-ignore'], unknown: EXEC_UNKNOWN },
   { key: 'agent-user add', argv: ['agent-user', 'add', 'claude-agent'], data: { name: 'claude-agent', owner: 'alice' }, expect: ['secrets status'] },
   { key: 'agent-user remove', argv: ['agent-user', 'remove', 'claude-agent'], data: { name: 'claude-agent', owner: 'alice' }, expect: ['secrets status'] },
   { key: 'scan --import', argv: ['scan', '--import'], data: { dir: '.', moved: [{ secret_name: 'api_key' }] }, expect: [EXEC_SUGGESTION, 'secrets list'], unknown: EXEC_UNKNOWN },
