@@ -46,6 +46,9 @@ export function isDangerous(command: string): boolean {
 
 const act = (command: string, description: string): NextAction => ({ command, description, dangerous: isDangerous(command) });
 
+/** How an agent should use secrets: the value reaches the command, never the agent. */
+const execWith = (description: string) => act('secrets exec --client-id ID -- CMD', description);
+
 /** A shell word: plain when it is safe unquoted, else single-quoted. */
 function shellWord(word: string): string {
   return /^[A-Za-z0-9._:@+=,/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
@@ -84,7 +87,7 @@ export function nextActionsOnSuccess(command: string, data: Data, inv?: Invocati
   switch (command) {
     case 'init':
       return [
-        act(`secrets serve${passphraseOption(inv)}`, 'start the daemon (it asks for the store passphrase on a terminal; scripts add --passphrase-file FILE)'),
+        act(`secrets serve${passphraseOption(inv)}`, 'the person starts the daemon (it asks for the store passphrase on a terminal; scripts add --passphrase-file FILE)'),
         act('secrets add NAME', 'the store owner adds a secret, its value on stdin'),
       ];
     case 'status': {
@@ -112,15 +115,19 @@ export function nextActionsOnSuccess(command: string, data: Data, inv?: Invocati
       return [act('secrets leases', 'list the leases still active')];
     case 'add':
     case 'set':
-      return [act(`secrets lease ${name ?? 'NAME'} --ttl 1h`, 'lease the secret'), act('secrets list', 'list secrets')];
+      return [
+        execWith(`an agent runs CMD with ${name ?? 'it'} in its environment (name it in .secrets.json), never seeing the value`),
+        act(`secrets lease ${name ?? 'NAME'} --ttl 1h --json`, 'or lease it (prefer exec): its value, and the lease id to revoke it by'),
+        act('secrets list', 'list secrets'),
+      ];
     case 'rm':
       return [act('secrets list', 'list the remaining secrets')];
     case 'rotate':
-      return [act(`secrets lease ${name ?? 'NAME'}`, 'lease the new value'), act(`secrets audit --action secret.rotated --secret ${name ?? 'NAME'}`, 'rotation history')];
+      return [execWith(`run CMD with the new value of ${name ?? 'it'} in its environment (.secrets.json names it)`), act(`secrets audit --action secret.rotated --secret ${name ?? 'NAME'}`, 'rotation history')];
     case 'list': {
       const first = firstOf(data, 'secrets', 'name');
       if (first === undefined) return [act('secrets add NAME', 'the store owner adds a secret, its value on stdin')];
-      return [act('secrets exec -- CMD', 'run CMD with the .secrets.json secrets in its environment (you never see them)'), act(`secrets lease ${first} --ttl 1h`, 'lease a secret (prefer exec)')];
+      return [execWith('run CMD with the .secrets.json secrets in its environment (you never see them)'), act(`secrets lease ${first} --ttl 1h --json`, 'lease a secret (prefer exec): its value, and the lease id to revoke it by when done')];
     }
     case 'audit':
       return [act('secrets audit verify', 'check the audit chain'), act('secrets audit --follow', 'stream new entries')];
@@ -165,16 +172,21 @@ export function nextActionsOnSuccess(command: string, data: Data, inv?: Invocati
       return [act('secrets list', 'list the secrets now in the store')];
     case 'scan': {
       const dir = shellWord(str(data, 'dir') ?? '.');
+      const skipped = typeof data?.ignored_dirs_skipped === 'number' && data.ignored_dirs_skipped > 0;
+      const lookThere = skipped ? [act(`secrets scan ${dir} --no-ignore`, 'also look in the directories .gitignore ignores (an env file in one was not read)')] : [];
       return Array.isArray(data?.findings) && data.findings.length > 0
-        ? [act(`secrets scan ${dir} --import`, 'the store owner moves the env files\' credentials into the store (asks for the passphrase)'), act(`secrets help scan`, 'what --import changes')]
-        : [act('secrets exec -- CMD', 'run CMD with the .secrets.json secrets in its environment')];
+        ? [act(`secrets scan ${dir} --import`, 'the store owner moves the env files\' credentials into the store (asks for the passphrase)'), act(`secrets help scan`, 'what --import changes'), ...lookThere]
+        : [execWith('run CMD with the .secrets.json secrets in its environment'), ...lookThere];
     }
     case 'agent-user add':
       return [act('secrets status', 'check the daemon; the person restarts it (or the tray app) so it opens the agent socket')];
     case 'agent-user remove':
       return [act('secrets status', 'check the daemon')];
-    case 'scan --import':
-      return [act('secrets exec -- CMD', 'run CMD with the moved secrets in its environment (.secrets.json names them)'), act('secrets list', 'list the secrets now in the store')];
+    case 'scan --import': {
+      const moved = Array.isArray(data?.moved) && data.moved.length > 0;
+      if (!moved) return [act(`secrets scan ${shellWord(str(data, 'dir') ?? '.')}`, 'nothing was moved: scan again to see what is still in plain text, and why'), act('secrets list', 'list the secrets in the store')];
+      return [execWith('run CMD with the moved secrets in its environment (.secrets.json names them)'), act('secrets list', 'list the secrets now in the store')];
+    }
     default:
       return [act('secrets status', 'daemon state and counts'), act('secrets list', 'list secrets'), act('secrets leases', 'list active leases')];
   }
@@ -241,7 +253,7 @@ function byCode(code: ErrorCode, inv: Invocation | undefined): NextAction[] {
       return [act('secrets leases', 'list your active leases'), act('secrets list', 'the secrets you may lease again')];
     case 'SECRET_EXISTS': {
       const name = secretArg(inv);
-      return name ? [act(`secrets set ${name}`, 'replace the value instead (the old one is lost)')] : [act('secrets list', 'list secrets')];
+      return name ? [act(`secrets set ${name}`, 'the store owner replaces the value instead (the old one is lost)')] : [act('secrets list', 'list secrets')];
     }
     case 'INVALID_DURATION': {
       const i = inv ? inv.argv.indexOf('--ttl') : -1;
@@ -274,6 +286,13 @@ function byCode(code: ErrorCode, inv: Invocation | undefined): NextAction[] {
       return [act('secrets status', 'see why the store is locked; stop and tell the person'), act('secrets killswitch --disengage', 'unlock (the store owner, with the passphrase)')];
     case 'DAEMON_ALREADY_RUNNING':
       return [act('secrets status', 'use the running daemon')];
+    case 'STORE_EXISTS':
+      // Not `status`: with the store there but no daemon, that only says the daemon is not running.
+      return [act(`secrets serve${passphraseOption(inv)}`, 'the person starts the daemon on the store that is there (it asks for its passphrase)')];
+    case 'TIMEOUT':
+    case 'TOO_MANY_CONNECTIONS':
+      // Both are passing: the daemon was busy, or a connection waited too long.
+      return inv ? [act(again(inv), 'run the same command again in a moment'), act('secrets status', 'check the daemon')] : [act('secrets status', 'check the daemon')];
     default:
       return [act('secrets status', 'check the daemon'), helpFor(inv)];
   }

@@ -4,7 +4,7 @@
  * stderr as `secrets: error: …` / `secrets: hint: …`.
  */
 import { type ErrorShape, exitCodeFor, isDaemonError } from '../../shared/errors.js';
-import { type Invocation, nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
+import { type Invocation, type NextAction, nextActionsOnError, nextActionsOnSuccess } from '../../shared/next-actions.js';
 import { isTerminal, writeOut } from './stdio.js';
 
 export { writeOut };
@@ -35,10 +35,34 @@ export function printSuccess(mode: OutputMode, command: string, data: Record<str
   return 0;
 }
 
+/**
+ * A DaemonError as it is (an expected outcome, or a local failure its code already explains). Anything
+ * else is a bug and becomes INTERNAL without its message (shared/errors.ts): a library's message can
+ * quote its input — a line of a file, a path, a value. Only its kind is said.
+ */
 export function toErrorShape(error: unknown): ErrorShape {
   if (isDaemonError(error)) return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}) };
-  const message = error instanceof Error ? error.message : String(error);
-  return { code: 'INTERNAL', message: `unexpected failure: ${message}`, hint: 'please report this with the command you ran' };
+  return {
+    code: 'INTERNAL',
+    message: `unexpected error in secrets (${errorKind(error)}): a bug, not something the caller did wrong`,
+    hint: 'run the same command again; if it fails the same way, the person reports it with what was run (never a secret value)',
+  };
+}
+
+/** The failure's kind in words that cannot carry data: an errno code (EACCES) or an error class (TypeError). */
+function errorKind(error: unknown): string {
+  const code = (error as { code?: unknown } | null | undefined)?.code;
+  if (typeof code === 'string' && /^E[A-Z0-9_]{1,30}$/.test(code)) return code;
+  const name = error instanceof Error ? error.name : '';
+  return /^[A-Za-z]{1,40}$/.test(name) ? name : 'unknown';
+}
+
+/**
+ * The error and what to do next, as the CLI's envelope and the MCP tool error both carry it: the
+ * commands its hint names (the daemon's knowledge: which secret is missing) and those of its code.
+ */
+export function errorReport(shape: ErrorShape, asked?: Invocation): { error: ErrorShape; next_actions: NextAction[] } {
+  return { error: shape, next_actions: nextActionsOnError(shape.code, asked, shape.hint) };
 }
 
 /**
@@ -48,7 +72,7 @@ export function toErrorShape(error: unknown): ErrorShape {
 export function printError(mode: OutputMode, error: unknown, envelope = true): number {
   const shape = toErrorShape(error);
   if (mode === 'json' && envelope) {
-    writeOut(JSON.stringify({ ok: false, error: shape, next_actions: nextActionsOnError(shape.code, invocation, shape.hint) }) + '\n');
+    writeOut(JSON.stringify({ ok: false, ...errorReport(shape, invocation) }) + '\n');
   }
   process.stderr.write(`secrets: error: ${shape.message}\n`);
   if (shape.hint) process.stderr.write(`secrets: hint: ${shape.hint}\n`);

@@ -19,7 +19,7 @@ export const MAX_TIMEOUT_S = 3600;
 const HINTS: Record<Stopped['code'], string> = {
   KILLSWITCH_ENGAGED: 'every lease is refused until the store owner runs: secrets killswitch --disengage; do not retry before that',
   LEASE_REVOKED: 'the person or the agent revoked its access: ask before running it again',
-  LEASE_EXPIRED: 'call secrets_exec again with a longer ttl',
+  LEASE_EXPIRED: 'its ttl ran out while it ran: tell the person, and run it again with a longer ttl only if they agree',
   TIMEOUT: `call again with a longer timeout_s (at most ${MAX_TIMEOUT_S}), or make the command finish sooner`,
 };
 

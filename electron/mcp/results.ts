@@ -6,8 +6,7 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ErrorShape } from '../../shared/errors.js';
-import { nextActionsOnError } from '../../shared/next-actions.js';
-import { toErrorShape } from '../cli/output.js';
+import { errorReport, toErrorShape } from '../cli/output.js';
 
 export function succeeded(data: Record<string, unknown>): CallToolResult {
   return { content: [{ type: 'text', text: JSON.stringify(data) }] };
@@ -19,6 +18,8 @@ export function failed(error: unknown, extra: Record<string, unknown> = {}): Cal
 }
 
 export function failedWith(shape: ErrorShape, extra: Record<string, unknown> = {}): CallToolResult {
-  const body = { error: shape, ...extra, next_actions: nextActionsOnError(shape.code) };
+  // No invocation: a tool call is not a command line, so only what the hint and the code name.
+  const { error, next_actions } = errorReport(shape);
+  const body = { error, ...extra, next_actions };
   return { isError: true, content: [{ type: 'text', text: JSON.stringify(body) }] };
 }

@@ -22,7 +22,7 @@ async function serveRefusing(store: TestStore): Promise<CliResult> {
   const result = await store.cli(['serve', '--foreground', '--json', '--passphrase-file', store.passphraseFile], { timeoutMs: 15_000 });
   assert.equal(result.signal, null, `serve did not exit on its own: ${result.stderr}`);
   assert.notEqual(result.code, 0, `serve should have refused: ${result.stdout}`);
-  assert.doesNotMatch(result.stderr, /^\s+at |unexpected failure|internal error/im, result.stderr);
+  assert.doesNotMatch(result.stderr, /^\s+at |unexpected (failure|error)|internal error/im, result.stderr);
   assert.equal(result.json?.ok, false, `expected a JSON error envelope: ${result.stdout}`);
   assert.equal(existsSync(store.socket), false, 'a refused daemon must not create its socket');
   return result;

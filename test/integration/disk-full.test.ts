@@ -24,7 +24,7 @@ function assertRefused(result: CliResult, code: string, message: RegExp, hint: R
   assert.equal(result.json?.error?.code, code, result.stdout);
   assert.match(result.json.error.message, message);
   assert.match(result.json.error.hint, hint);
-  assert.doesNotMatch(result.stderr, /^\s+at |unexpected failure|internal error/im, result.stderr);
+  assert.doesNotMatch(result.stderr, /^\s+at |unexpected (failure|error)|internal error/im, result.stderr);
 }
 
 /** Every lease the CLI handed out has its lease.granted entry, and the chain verifies. */

@@ -103,6 +103,8 @@ describe('when access ends first', () => {
     const result = await running;
     assert.equal(result.code, 79);
     assert.match(result.stderr, /the command was stopped: lease L-\S+ of \S+ was revoked/);
+    // Someone ended its access on purpose: the hint must not invite running it again unasked.
+    assert.match(result.stderr, /secrets: hint: do not run it again on your own: tell the person/);
   });
 
   test('a grandchild is stopped with the child: the whole process group goes', async () => {
@@ -228,5 +230,44 @@ describe('errors before anything is leased', () => {
     const result = await exec(['--', 'definitely-not-a-command-xyz']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /cannot run "definitely-not-a-command-xyz": ENOENT/);
+  });
+});
+
+describe('a value too short to mask', () => {
+  // A "!" that no id, time or word in the output holds, so finding it means the value leaked.
+  const PIN = 'p!9';
+
+  test('add and set store it but warn that exec will refuse it', async () => {
+    const added = await store.admin(['add', 'short_one'], { input: PIN });
+    assert.equal(added.code, 0, added.stderr);
+    assert.match(added.stderr, /secrets: warning: short_one is shorter than 4 characters: secrets exec will refuse/);
+    assert.equal(added.json.data.warnings.length, 1);
+    const set = await store.admin(['set', 'short_one'], { input: PIN });
+    assert.equal(set.code, 0, set.stderr);
+    assert.match(set.stderr, /secrets: warning: short_one is shorter than 4 characters/);
+    const long = await store.admin(['set', 'db_url'], { input: DB_URL });
+    assert.ok(!long.stderr.includes('warning') && long.json.data.warnings === undefined, 'no warning for a value it can mask');
+  });
+
+  test('exec refuses to run with it: exit 2 INVALID_VALUE naming the secret, the command never started, its leases revoked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'as-short-'));
+    const marker = join(dir, 'ran');
+    try {
+      assert.equal((await store.admin(['add', 'pin'], { input: PIN })).code, 0);
+      writeFileSync(join(dir, '.secrets.json'), JSON.stringify({ secrets: [{ name: 'github_token', env_var: 'GITHUB_TOKEN' }, { name: 'pin', env_var: 'PIN' }], client_id: 'short-project' }));
+      const result = await store.cli(['exec', '--', 'sh', '-c', `touch ${marker}; echo "pin=$PIN"`], { cwd: dir });
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(result.json.error.code, 'INVALID_VALUE');
+      assert.match(result.json.error.message, /"pin" is shorter than 4 characters/);
+      assert.match(result.json.error.hint, /secrets set pin/);
+      assert.ok(!result.json.error.message.includes('github_token'), 'only the short one is named');
+      assert.ok(!result.stdout.includes(PIN) && !result.stderr.includes(PIN), 'the value is not shown');
+      assert.throws(() => readFileSync(marker), 'the command did not run');
+      assert.equal((await store.cli(['leases', '--client', 'short-project'])).json.data.leases.length, 0, 'nothing left active');
+      const revoked = (await store.cli(['audit', '--action', 'lease.revoked', '--client', 'short-project'])).json.data.entries;
+      assert.deepEqual(revoked.map((e: { secret_name: string }) => e.secret_name).sort(), ['github_token', 'pin']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,10 +1,12 @@
 /**
  * First-try success: a scripted agent that knows only `secrets --help` gets from "daemon not running"
- * to a secret used through `exec` and a clean revoke, following nothing but the commands the
- * responses suggest (next_actions, hints, help examples). The person it hands over to does the same,
- * adding only what is theirs: the passphrase file and the secret's value. Every command either runs
- * is checked against what earlier responses said; a step that needs knowledge no response gave
- * fails the test, and that is where the CLI needs fixing.
+ * to a secret used through `exec`, then takes a lease and revokes exactly that lease, following
+ * nothing but the commands the responses suggest (next_actions, hints, help examples). The person it
+ * hands over to does the same, adding only what is theirs: the passphrase file and the secret's value.
+ * Every command either runs is checked against what earlier responses said; a step that needs
+ * knowledge no response gave fails the test, and that is where the CLI needs fixing. A placeholder
+ * counts only where the response could not have known the value: one left in place of an id or name
+ * the response itself held (or was given) fails too.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -24,7 +26,11 @@ interface Response {
   stdout: string;
   stderr: string;
   /** Commands the response suggests, with what it says about each. */
-  actions: { command: string; description: string }[];
+  actions: { command: string; description: string; dangerous?: boolean }[];
+  /** The envelope's data, when stdout is one. */
+  data: any;
+  /** What the CLI knew when it answered: the words it was given and every string in its data. */
+  known: Set<string>;
 }
 
 const root = mkdtempSync(join(tmpdir(), 'as-first-'));
@@ -65,10 +71,26 @@ function run(argv: string[], options: { input?: string; cwd?: string; onLine?: (
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
-      resolve({ code, stdout, stderr, actions: actionsOf(stdout, stderr) });
+      const data = envelopeOf(stdout)?.data;
+      resolve({ code, stdout, stderr, actions: actionsOf(stdout, stderr), data, known: new Set([...argv, ...stringsIn(data)]) });
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+function envelopeOf(stdout: string): { data?: unknown } | undefined {
+  try {
+    return JSON.parse(stdout) as { data?: unknown };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every string anywhere in a JSON value. */
+function stringsIn(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.values(value).flatMap(stringsIn);
 }
 
 function actionsOf(stdout: string, stderr: string): Response['actions'] {
@@ -91,13 +113,19 @@ function actionsOf(stdout: string, stderr: string): Response['actions'] {
   return actions;
 }
 
+/** A suggested command, and what the response that suggested it knew. */
+interface Suggestion {
+  words: string[];
+  known: Set<string>;
+}
+
 /** Everything the responses have suggested so far, and what they taught (the passphrase flag). */
-const suggested: string[][] = [];
+const suggested: Suggestion[] = [];
 let passphraseFlagTaught = false;
 const transcript: string[] = [];
 
 function learn(response: Response): void {
-  for (const a of response.actions) suggested.push(shellWords(a.command));
+  for (const a of response.actions) suggested.push({ words: shellWords(a.command), known: response.known });
   if (/--passphrase-file F/.test(response.stdout + response.stderr)) passphraseFlagTaught = true;
 }
 
@@ -111,11 +139,26 @@ function wasSuggested(argv: string[]): boolean {
   return suggested.some((s) => sameShape(s, base) || sameShape(s, own));
 }
 
-function sameShape(suggestion: string[], own: string[]): boolean {
-  const dashes = suggestion.indexOf('--');
-  if (dashes !== -1) return sameShape(suggestion.slice(0, dashes), own.slice(0, own.indexOf('--'))) && own.indexOf('--') !== -1;
-  if (suggestion.length !== own.length) return false;
-  return suggestion.every((word, i) => word === own[i] || (suggestion[i - 1] === '--client-id' && own[i] === CLIENT_ID) || /^[A-Z_]+$/.test(word));
+/**
+ * The caller's command is the suggestion with its own values put in: its client id for an example's, the
+ * command after `--`, and an UPPERCASE placeholder — but only for a value the suggesting response did
+ * not know (it should have written that one in).
+ */
+function sameShape({ words, known }: Suggestion, own: string[]): boolean {
+  const dashes = words.indexOf('--');
+  if (dashes !== -1) return own.indexOf('--') !== -1 && sameShape({ words: words.slice(0, dashes), known }, own.slice(0, own.indexOf('--')));
+  if (words.length !== own.length) return false;
+  return words.every((word, i) => word === own[i] || (words[i - 1] === '--client-id' && own[i] === CLIENT_ID) || (/^[A-Z_]+$/.test(word) && !known.has(own[i]!)));
+}
+
+/**
+ * The agent's copy of a suggestion: its own client id after --client-id, and a placeholder filled from
+ * what it knows (`values`, e.g. a lease id it read) — which `wasSuggested` accepts only if the response
+ * had no way to know it.
+ */
+function fillIn(command: string, values: Record<string, string> = {}): string[] {
+  const words = shellWords(command).slice(1);
+  return words.map((word, i) => (words[i - 1] === '--client-id' ? CLIENT_ID : (values[word] ?? word)));
 }
 
 async function say(who: 'agent' | 'person', argv: string[], options: Parameters<typeof run>[1] = {}): Promise<Response> {
@@ -147,6 +190,20 @@ async function personRuns(command: string, depth = 0): Promise<Response> {
 /** The actions a response addresses to the person (or the store owner). */
 const forThePerson = (r: Response) => r.actions.filter((a) => /\b(person|store owner)\b/.test(a.description));
 
+/**
+ * While a command waits for approval, the agent relays its stderr to the person, who decides (the
+ * first choice the hint offers, once); their decisions land in `approvals`.
+ */
+function relayApprovals(approvals: Promise<Response>[]): (line: string) => void {
+  return (line) => {
+    if (!line.startsWith('secrets: hint: ') || !/approve/.test(line)) return;
+    const decide = commandsIn(line.slice('secrets: hint: '.length))[0];
+    assert.ok(decide, line);
+    suggested.push({ words: shellWords(decide.command), known: new Set(shellWords(line)) });
+    approvals.push(personRuns(decide.command));
+  };
+}
+
 /** The person started a background daemon: stop it by the pid it reports. */
 async function stopDaemon(): Promise<void> {
   const status = await run(['status', '--json'], {});
@@ -154,7 +211,7 @@ async function stopDaemon(): Promise<void> {
   if (pid) process.kill(pid, 'SIGTERM');
 }
 
-test('an agent knowing only --help gets a secret used through exec and revoked, following the responses', { timeout: 180_000 }, async (t) => {
+test('an agent knowing only --help gets a secret used through exec, then leases it and revokes that lease, following the responses', { timeout: 180_000 }, async (t) => {
   writeFileSync(passphraseFile, 'correct horse battery staple\n', { mode: 0o600 });
   // The project the agent works in declares what it needs; the task reads the token without printing it.
   mkdirSync(project);
@@ -175,17 +232,7 @@ test('an agent knowing only --help gets a secret used through exec and revoked, 
   let result: Response | undefined;
   for (let attempt = 0; attempt < 6 && result?.code !== 0; attempt++) {
     const approvals: Promise<Response>[] = [];
-    result = await say('agent', execArgv, {
-      cwd: project,
-      // While exec waits for approval, the agent relays its stderr to the person, who decides.
-      onLine: (line) => {
-        if (!line.startsWith('secrets: hint: ') || !/approve/.test(line)) return;
-        const decide = commandsIn(line.slice('secrets: hint: '.length))[0];
-        assert.ok(decide, line);
-        suggested.push(shellWords(decide.command));
-        approvals.push(personRuns(decide.command));
-      },
-    });
+    result = await say('agent', execArgv, { cwd: project, onLine: relayApprovals(approvals) });
     for (const approval of await Promise.all(approvals)) assert.equal(approval.code, 0, approval.stderr);
     if (result.code === 0) break;
     assert.ok([3, 69].includes(result.code!), `exec exit ${result.code}: ${result.stderr}\n${transcript.join('\n')}`);
@@ -198,16 +245,32 @@ test('an agent knowing only --help gets a secret used through exec and revoked, 
   assert.match(result!.stdout, /^token: \S+\n$/);
   assert.ok(!result!.stdout.includes(SECRET_VALUE), 'the value is masked in the output');
 
-  // Done: the agent cleans up with what the help teaches (secrets help revoke ends with its example).
-  const revokeHelp = await say('agent', ['help', 'revoke']);
-  const cleanUp = revokeHelp.actions.find((a) => a.description === 'example')!;
-  const revoked = await say('agent', shellWords(cleanUp.command).slice(1));
+  // Next the agent needs the value itself: `secrets list` (suggested when the secret was missing) says
+  // how to lease one. A lease of a client approved once waits for the person again.
+  const listed = await say('agent', ['list']);
+  assert.equal(listed.code, 0, listed.stderr);
+  const howToLease = listed.actions.find((a) => a.command.startsWith('secrets lease '));
+  assert.ok(howToLease, `list suggests no lease: ${listed.stdout}`);
+  const approvals: Promise<Response>[] = [];
+  const leased = await say('agent', fillIn(howToLease.command), { onLine: relayApprovals(approvals) });
+  for (const approval of await Promise.all(approvals)) assert.equal(approval.code, 0, approval.stderr);
+  assert.equal(leased.code, 0, leased.stderr);
+
+  const leaseId = leased.data?.lease_id as string;
+  assert.match(leaseId, /^L-/, 'the lease says its id');
+
+  // Done with it: the agent revokes that one lease by the id the response gave (never `revoke --all`,
+  // which would end every lease it holds and which next_actions mark dangerous).
+  const before = await run(['leases', '--json'], {});
+  assert.ok(JSON.parse(before.stdout).data.leases.some((l: { lease_id: string }) => l.lease_id === leaseId), 'the lease is active');
+  const revokeIt = leased.actions.find((a) => a.command.startsWith('secrets revoke '));
+  assert.ok(revokeIt, `the lease suggests no revoke: ${leased.stdout}`);
+  assert.equal(revokeIt.dangerous, false, 'revoking its own lease is not dangerous');
+  // The agent puts the id it read into a placeholder; wasSuggested refuses that, as the response knew it.
+  const revoked = await say('agent', fillIn(revokeIt.command, { LEASE_ID: leaseId }));
   assert.equal(revoked.code, 0, revoked.stderr);
-  const check = revoked.actions.find((a) => /\bleases\b/.test(a.command) && !/revoke/.test(a.command));
-  assert.ok(check, 'revoke suggests checking what is left');
-  const left = await say('agent', shellWords(check.command).slice(1));
-  assert.deepEqual(JSON.parse(left.stdout).data.leases, [], 'no lease outlives the exec');
-  const revocations = await run(['audit', '--action', 'lease.revoked', '--json'], {});
-  assert.ok(JSON.parse(revocations.stdout).data.entries.some((e: { secret_name?: string }) => e.secret_name === 'github_token'), 'exec revoked its lease');
+  assert.deepEqual(revoked.data.revoked, [leaseId], 'exactly that lease was revoked');
+  const left = await run(['leases', '--json'], {});
+  assert.ok(!JSON.parse(left.stdout).data.leases.some((l: { lease_id: string }) => l.lease_id === leaseId), 'the lease is gone');
   transcript.forEach((line) => t.diagnostic(line));
 });

@@ -18,13 +18,17 @@ import { CLI, type TestStore, startedStore } from '../helpers/store.js';
 const TOKEN = 'ghp_McpIntegration0123456789';
 const DB_URL = 'postgres://app:mcp-pa55word@db.internal/app';
 const QUIET_VALUE = 'quiet-value-0123456789';
-const STORED: Record<string, string> = { TOKEN, DB_URL, QUIET_VALUE };
+/** Too short to mask, so secrets_exec refuses it; the "!" is in no id, time or word a result holds. */
+const PIN = 'p!9';
+const STORED: Record<string, string> = { TOKEN, DB_URL, QUIET_VALUE, PIN };
 const LONG_RUNNING = ['node', '-e', 'setInterval(() => {}, 1000)'];
 
 type ToolResult = { isError?: boolean; content: { type: string; text: string }[] };
 
 /** Every tool result any test got, but the opt-in raw lease's: none may hold a stored value. */
 const results: { tool: string; result: ToolResult }[] = [];
+/** Every server started: what it wrote to stderr (the MCP client's logs) may not hold one either. */
+const sessions: Session[] = [];
 
 interface Session {
   client: Client;
@@ -40,7 +44,7 @@ async function connect(s: TestStore, args: string[], clientName = 'mcp-integrati
   transport.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
   const client = new Client({ name: clientName, version: '1.0.0' });
   await client.connect(transport);
-  return {
+  const session: Session = {
     client,
     async call(tool, toolArgs = {}) {
       const result = (await client.callTool({ name: tool, arguments: toolArgs }, undefined, { timeout: 60_000 })) as ToolResult;
@@ -50,6 +54,8 @@ async function connect(s: TestStore, args: string[], clientName = 'mcp-integrati
     close: () => client.close(),
     stderr: () => stderr,
   };
+  sessions.push(session);
+  return session;
 }
 
 /** A file's text, or '' while it does not exist yet. */
@@ -70,6 +76,7 @@ before(async () => {
   store = await startedStore({ config: { killswitch_grace: '1s' } });
   await store.admin(['add', 'github_token', '--description', 'GitHub token for the deploy'], { input: TOKEN });
   await store.admin(['add', 'db_url'], { input: DB_URL });
+  await store.admin(['add', 'pin'], { input: PIN });
   project = mkdtempSync(join(tmpdir(), 'as-mcp-'));
   writeFileSync(join(project, '.secrets.json'), JSON.stringify({ secrets: [{ name: 'github_token', env_var: 'GITHUB_TOKEN' }, { name: 'db_url', env_var: 'DATABASE_URL' }] }));
   mcp = await connect(store, ['--client-id', 'mcp-test']);
@@ -114,6 +121,7 @@ describe('tools', () => {
     assert.deepEqual(body.secrets, [
       { name: 'db_url', description: null },
       { name: 'github_token', description: 'GitHub token for the deploy' },
+      { name: 'pin', description: null },
     ]);
     const status = (await mcp.call('secrets_status')).body;
     assert.equal(status.killswitch.engaged, false);
@@ -179,6 +187,31 @@ describe('secrets_exec', () => {
     const missing = await mcp.call('secrets_exec', { command: ['definitely-not-a-command-xyz'] });
     assert.equal(missing.body.error.code, 'USAGE');
     assert.match(missing.body.error.message, /ENOENT/);
+  });
+
+  test("an unknown secret: the tool error is the CLI's --json envelope for the same failure, next_actions and all", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'as-mcp-nope-'));
+    try {
+      writeFileSync(join(dir, '.secrets.json'), JSON.stringify({ secrets: [{ name: 'nope', env_var: 'NOPE' }], client_id: 'mcp-test' }));
+      const cli = await store.cli(['exec', '--json', '--', 'true'], { cwd: dir });
+      const tool = await mcp.call('secrets_exec', { command: ['true'], cwd: dir });
+      assert.equal(tool.result.isError, true);
+      assert.equal(cli.json.ok, false);
+      assert.deepEqual({ error: tool.body.error, next_actions: tool.body.next_actions }, { error: cli.json.error, next_actions: cli.json.next_actions });
+      assert.ok(tool.body.next_actions.some((a: { command: string }) => a.command === 'secrets add nope'), 'the hint names the command that adds it');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a value too short to mask: a tool error INVALID_VALUE naming the secret, the command not run, no lease left', async () => {
+    const { result, body } = await mcp.call('secrets_exec', { command: ['node', '-e', 'console.log("pin=" + process.env.PIN)'], secrets: [{ name: 'github_token' }, { name: 'pin' }] });
+    assert.equal(result.isError, true);
+    assert.equal(body.error.code, 'INVALID_VALUE');
+    assert.match(body.error.message, /"pin" is shorter than 4 characters/);
+    assert.match(body.error.hint, /secrets set pin/);
+    assert.equal(body.stdout, undefined, 'nothing ran, so there is no output');
+    assert.equal((await store.cli(['leases', '--client', 'mcp-test'])).json.data.leases.length, 0, 'its leases were revoked');
   });
 });
 
@@ -334,15 +367,27 @@ describe('approvals', () => {
   });
 });
 
+const storedForms = (value: string) => [value, Buffer.from(value).toString('base64'), Buffer.from(value).toString('hex'), JSON.stringify(value).slice(1, -1)];
+
 test('no tool result ever held a stored value (raw, base64, hex, JSON-escaped)', () => {
   assert.ok(results.length > 20);
   for (const { tool, result } of results) {
     const json = JSON.stringify(result);
     const text = result.content.map((c) => c.text).join('\n');
     for (const [name, value] of Object.entries(STORED)) {
-      for (const form of [value, Buffer.from(value).toString('base64'), Buffer.from(value).toString('hex'), JSON.stringify(value).slice(1, -1)]) {
+      for (const form of storedForms(value)) {
         assert.ok(!json.includes(form) && !text.includes(form), `a ${tool} result holds ${name}`);
       }
+    }
+  }
+});
+
+test("no server's stderr ever held a stored value", () => {
+  assert.ok(sessions.length > 5);
+  assert.ok(sessions.some((s) => s.stderr().length > 0), 'some server wrote to stderr');
+  for (const session of sessions) {
+    for (const [name, value] of Object.entries(STORED)) {
+      for (const form of storedForms(value)) assert.ok(!session.stderr().includes(form), `a server's stderr holds ${name}`);
     }
   }
 });

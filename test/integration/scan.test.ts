@@ -100,6 +100,28 @@ describe('secrets scan', () => {
     assertNoValues(result.stdout + result.stderr, 'scan --json');
   });
 
+  test('ignored directories: skipped and said so (JSON, text, next_actions); --no-ignore reads them, never node_modules', async () => {
+    mkdirSync(join(project, 'build', 'deploy'), { recursive: true });
+    writeFileSync(join(project, 'build', 'deploy', '.env'), `DEPLOY_TOKEN=${V.ignored}\n`);
+    try {
+      const json = await store.cli(['scan', '--json'], { cwd: project });
+      assert.equal(json.json.data.ignored_dirs_skipped, 1);
+      assert.ok(!json.json.data.findings.some((f: { file: string }) => f.file.startsWith('build/')), 'an env file in an ignored directory is not read');
+      assert.ok(json.json.next_actions.some((a: { command: string }) => a.command === 'secrets scan . --no-ignore'));
+      const human = await store.cli(['scan', project, '--human']);
+      assert.ok(human.stdout.includes(`skipped 1 ignored directory; secrets scan ${project} --no-ignore to look in them`), human.stdout);
+      const all = await store.cli(['scan', '--no-ignore', '--json'], { cwd: project });
+      assert.equal(all.code, 1);
+      assert.equal(all.json.data.ignored_dirs_skipped, 0);
+      const files = new Set(all.json.data.findings.map((f: { file: string }) => f.file));
+      assert.ok(files.has('build/deploy/.env') && files.has('build/config.json'), [...files].join(' '));
+      assert.ok(![...files].some((f) => (f as string).startsWith('node_modules/')), 'node_modules is never entered');
+      assertNoValues(json.stdout + human.stdout + all.stdout + all.stderr, 'scan of ignored directories');
+    } finally {
+      rmSync(join(project, 'build', 'deploy'), { recursive: true, force: true });
+    }
+  });
+
   test('--human: a table, exit 1, no values; a clean project exits 0', async () => {
     const result = await store.cli(['scan', project, '--human']);
     assert.equal(result.code, 1);

@@ -47,6 +47,13 @@ describe('secrets --help', () => {
     for (const code of ['0', '1', '2', '3', '4', '5', '6', '69', '79']) assert.match(text, new RegExp(`\\b${code}\\b`), code);
   });
 
+  test('no summary is cut to fit: every command listed with one shows all of it', () => {
+    const listed = COMMANDS.map((command) => ({ command, line: text.split('\n').find((line) => line.startsWith(`  ${command.name} `) && /^ {2}\S+ {2,}\S/.test(line)) }));
+    assert.ok(listed.filter((l) => l.line).length >= 5, 'the agent commands are listed with their summaries');
+    for (const { command, line } of listed) if (line) assert.ok(line.endsWith(`  ${command.summary}`), `the summary of ${command.name} is cut: ${line}`);
+    assert.ok(!text.split('\n').some((line) => line.endsWith('…')), 'no line is cut');
+  });
+
   test('`secrets help` and `-h` print the same', () => {
     assert.equal(helpText(['help']), text);
     assert.equal(helpText(['-h']), text);

@@ -32,6 +32,10 @@ interface SuccessCase {
 
 const NEW_NAME = 'a new secret is named by its owner';
 const ANY_CMD = "the agent's own command";
+const OWN_ID = "the agent's own client id";
+/** exec, as agents should use secrets: its client id and command are the agent's own. */
+const EXEC_SUGGESTION = 'secrets exec --client-id ID -- CMD';
+const EXEC_UNKNOWN = { ID: OWN_ID, CMD: ANY_CMD };
 
 const SUCCESS: SuccessCase[] = [
   { key: 'init', argv: ['init', '--passphrase-file', '/home/p/pass'], data: { data_dir: '/d', protection: 'passphrase' }, expect: ['secrets serve --passphrase-file /home/p/pass', 'secrets add NAME'], unknown: { NAME: NEW_NAME } },
@@ -39,12 +43,12 @@ const SUCCESS: SuccessCase[] = [
   { key: 'status', argv: ['status'], data: { killswitch: { engaged: false } }, expect: ['secrets list', 'secrets leases'] },
   { key: 'status', argv: ['status'], data: { killswitch: { engaged: true } }, expect: ['secrets killswitch --disengage', 'secrets list', 'secrets leases'] },
   { key: 'health', argv: ['health'], data: { ok: true }, expect: ['secrets status', 'secrets list', 'secrets leases'] },
-  { key: 'add', argv: ['add', 'github_token'], data: { name: 'github_token' }, expect: ['secrets lease github_token --ttl 1h', 'secrets list'] },
-  { key: 'set', argv: ['set', 'github_token'], data: { name: 'github_token' }, expect: ['secrets lease github_token --ttl 1h', 'secrets list'] },
+  { key: 'add', argv: ['add', 'github_token'], data: { name: 'github_token' }, expect: [EXEC_SUGGESTION, 'secrets lease github_token --ttl 1h --json', 'secrets list'], unknown: EXEC_UNKNOWN },
+  { key: 'set', argv: ['set', 'github_token'], data: { name: 'github_token' }, expect: [EXEC_SUGGESTION, 'secrets lease github_token --ttl 1h --json', 'secrets list'], unknown: EXEC_UNKNOWN },
   { key: 'rm', argv: ['rm', 'github_token'], data: { name: 'github_token', revoked_leases: 1 }, expect: ['secrets list'] },
-  { key: 'list', argv: ['list'], data: { secrets: [{ name: 'github_token' }] }, expect: ['secrets exec -- CMD', 'secrets lease github_token --ttl 1h'], unknown: { CMD: ANY_CMD } },
+  { key: 'list', argv: ['list'], data: { secrets: [{ name: 'github_token' }] }, expect: [EXEC_SUGGESTION, 'secrets lease github_token --ttl 1h --json'], unknown: EXEC_UNKNOWN },
   { key: 'list', argv: ['list'], data: { secrets: [] }, expect: ['secrets add NAME'], unknown: { NAME: NEW_NAME } },
-  { key: 'rotate', argv: ['rotate', 'github_token'], data: { name: 'github_token', rotated: true }, expect: ['secrets lease github_token', 'secrets audit --action secret.rotated --secret github_token'] },
+  { key: 'rotate', argv: ['rotate', 'github_token'], data: { name: 'github_token', rotated: true }, expect: [EXEC_SUGGESTION, 'secrets audit --action secret.rotated --secret github_token'], unknown: EXEC_UNKNOWN },
   { key: 'lease', argv: ['lease', 'github_token', '--json'], data: { lease_id: LEASE, secret_name: 'github_token' }, expect: [`secrets renew ${LEASE}`, `secrets revoke ${LEASE}`] },
   { key: 'leases', argv: ['leases'], data: { leases: [{ lease_id: LEASE }] }, expect: [`secrets revoke ${LEASE}`, `secrets renew ${LEASE}`, '!secrets revoke --all'] },
   { key: 'leases', argv: ['leases'], data: { leases: [] }, expect: ['secrets list', 'secrets leases --owner'] },
@@ -67,10 +71,13 @@ const SUCCESS: SuccessCase[] = [
   { key: 'killswitch', argv: ['killswitch'], data: {}, expect: ['secrets status', 'secrets killswitch --disengage'] },
   { key: 'killswitch --disengage', argv: ['killswitch', '--disengage'], data: {}, expect: ['secrets status', 'secrets leases'] },
   { key: 'scan', argv: ['scan', 'my app'], data: { dir: 'my app', findings: [{ file: '.env' }] }, expect: ["secrets scan 'my app' --import", 'secrets help scan'] },
-  { key: 'scan', argv: ['scan'], data: { dir: '.', findings: [] }, expect: ['secrets exec -- CMD'], unknown: { CMD: ANY_CMD } },
+  { key: 'scan', argv: ['scan'], data: { dir: '.', findings: [] }, expect: [EXEC_SUGGESTION], unknown: EXEC_UNKNOWN },
+  { key: 'scan', argv: ['scan'], data: { dir: '.', findings: [], ignored_dirs_skipped: 2 }, expect: [EXEC_SUGGESTION, 'secrets scan . --no-ignore'], unknown: EXEC_UNKNOWN },
   { key: 'agent-user add', argv: ['agent-user', 'add', 'claude-agent'], data: { name: 'claude-agent', owner: 'alice' }, expect: ['secrets status'] },
   { key: 'agent-user remove', argv: ['agent-user', 'remove', 'claude-agent'], data: { name: 'claude-agent', owner: 'alice' }, expect: ['secrets status'] },
-  { key: 'scan --import', argv: ['scan', '--import'], data: { dir: '.' }, expect: ['secrets exec -- CMD', 'secrets list'], unknown: { CMD: ANY_CMD } },
+  { key: 'scan --import', argv: ['scan', '--import'], data: { dir: '.', moved: [{ secret_name: 'api_key' }] }, expect: [EXEC_SUGGESTION, 'secrets list'], unknown: EXEC_UNKNOWN },
+  // Nothing moved: nothing to run with; what is left, and why, is the scan's to say.
+  { key: 'scan --import', argv: ['scan', 'my app', '--import'], data: { dir: 'my app', moved: [], left: [{ file: '.env' }] }, expect: ["secrets scan 'my app'", 'secrets list'] },
 ];
 
 /** Commands whose success prints no envelope: their actions are the error ones. */
@@ -101,7 +108,7 @@ const ERRORS: ErrorCase[] = [
   { code: 'REQUEST_NOT_FOUND', argv: ['approve', REQUEST], expect: ['secrets requests'] },
   { code: 'GRANT_NOT_FOUND', argv: ['clients', 'revoke', GRANT], expect: ['secrets clients'] },
   { code: 'PROJECT_NOT_FOUND', argv: EXEC, expect: ['secrets help exec'] },
-  { code: 'SECRET_EXISTS', argv: ['add', 'github_token'], hint: 'replace its value with: secrets set github_token', expect: ['!secrets set github_token'] },
+  { code: 'SECRET_EXISTS', argv: ['add', 'github_token'], hint: 'the store owner replaces its value with: secrets set github_token', expect: ['!secrets set github_token'] },
   { code: 'USAGE', argv: ['revoke'], hint: 'secrets revoke LEASE_ID | --all | --client ID | --secret NAME', expect: ['secrets help revoke'] },
   { code: 'INVALID_PARAMS', argv: ['add', 'x'], expect: ['secrets help add'] },
   { code: 'INVALID_NAME', argv: ['add', 'a/b'], expect: ['secrets help add'] },
@@ -117,7 +124,12 @@ const ERRORS: ErrorCase[] = [
   { code: 'DAEMON_ALREADY_RUNNING', argv: ['serve'], hint: 'use it: secrets status', expect: ['secrets status'] },
   { code: 'AUDIT_TAMPERED', argv: ['audit', 'verify'], hint: 'inspect it with: secrets audit --tail 20 (checked 9 good entries before it)', expect: ['secrets audit --tail 20', ...DEFAULT('audit')] },
   { code: 'ROTATION_FAILED', argv: ['rotate', 'github_token'], hint: 'fix the hook command and run: secrets rotate github_token', expect: ['secrets rotate github_token', ...DEFAULT('rotate')] },
-  ...(['INVALID_CONFIG', 'STORE_EXISTS', 'UNSAFE_PERMISSIONS', 'AUDIT_WRITE_FAILED', 'DISK_FULL', 'STORE_READ_ONLY', 'STORE_CORRUPT', 'PARSE_ERROR', 'INVALID_REQUEST', 'METHOD_NOT_FOUND', 'FRAME_TOO_LARGE', 'TOO_MANY_CONNECTIONS', 'TIMEOUT', 'INTERNAL'] as const).map(
+  // A store there but no daemon: `status` would only say it is not running.
+  { code: 'STORE_EXISTS', argv: ['init', '--passphrase-file', '/p/pass'], hint: 'it was left untouched; to start over, move that directory away first', expect: ['secrets serve --passphrase-file /p/pass'] },
+  // Passing conditions: the same command again, with its own arguments.
+  { code: 'TIMEOUT', argv: ['lease', 'github_token', '--ttl', '30m'], hint: 'reconnect for the next request', expect: ['secrets lease github_token --ttl 30m', 'secrets status'] },
+  { code: 'TOO_MANY_CONNECTIONS', argv: EXEC, hint: 'retry shortly', expect: ['secrets exec --client-id my-agent -- npm test', 'secrets status'] },
+  ...(['INVALID_CONFIG', 'UNSAFE_PERMISSIONS', 'AUDIT_WRITE_FAILED', 'DISK_FULL', 'STORE_READ_ONLY', 'STORE_CORRUPT', 'PARSE_ERROR', 'INVALID_REQUEST', 'METHOD_NOT_FOUND', 'FRAME_TOO_LARGE', 'INTERNAL'] as const).map(
     (code): ErrorCase => ({ code, argv: ['status'], expect: DEFAULT('status') }),
   ),
 ];
@@ -173,7 +185,7 @@ describe('next_actions after an error', () => {
       assert.ok(covered.has(code), `no next_actions entry for ${code}`);
       const actions = nextActionsOnError(code);
       assert.ok(actions.length > 0, code);
-      checkRunnable(actions, { NAME: 'no request', FILE: 'no request' });
+      checkRunnable(actions, { NAME: 'no request', FILE: 'no request', ID: OWN_ID, CMD: ANY_CMD });
     }
   });
 
@@ -182,3 +194,29 @@ describe('next_actions after an error', () => {
     assert.doesNotMatch(secretNotFound('a b;rm -rf ~').hint!, /secrets add/);
   });
 });
+
+/**
+ * Commands only the person who owns the store can run: they need the store's passphrase (or a click in
+ * its window), or they act on the store itself.
+ */
+function adminOnly(command: string): boolean {
+  const words = shellWords(command);
+  const [, verb, sub] = words;
+  if (words.includes('--owner') || words.includes('--passphrase-file')) return true;
+  if (verb === 'killswitch') return words.includes('--disengage') || words.includes('--wipe') || words.includes('--rotate');
+  if (verb === 'clients') return sub === 'allow' || sub === 'forget' || sub === 'revoke';
+  if (verb === 'scan') return words.includes('--import');
+  return ['init', 'serve', 'add', 'set', 'rm', 'approve', 'deny', 'import', 'agent-user'].includes(verb!);
+}
+
+test('every suggested admin-only command says it is for the person or the store owner', () => {
+  const all = [
+    ...SUCCESS.flatMap((c) => nextActionsOnSuccess(c.key, c.data, invocationOf(c.argv))),
+    ...ERRORS.flatMap((c) => nextActionsOnError(c.code, invocationOf(c.argv), c.hint)),
+    ...(Object.keys(ERROR_CODES) as ErrorCode[]).flatMap((code) => nextActionsOnError(code)),
+  ];
+  const admin = all.filter((a) => adminOnly(a.command));
+  assert.ok(admin.length > 10, 'the tables suggest admin commands');
+  for (const action of admin) assert.match(action.description, /\b(person|store owner)\b/, `${action.command}: "${action.description}" does not say who runs it`);
+});
+

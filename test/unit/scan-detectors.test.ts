@@ -22,10 +22,16 @@ const mix = (n: number, seed = 7) => Array.from({ length: n }, (_, i) => 'aB3xQ9
 export const TOKENS: Record<string, string> = {
   github_token: `ghp_${mix(36)}`,
   github_pat: `github_pat_${mix(22)}_${mix(59, 5)}`,
+  github_oauth: `gho_${mix(36, 5)}`,
+  github_user_to_server: `ghu_${mix(36, 11)}`,
+  github_server_to_server: `ghs_${mix(36, 13)}`,
+  github_refresh: `ghr_${mix(76, 5)}`,
   gitlab_token: `glpat-${mix(20)}`,
   aws_access_key_id: 'AKIAIOSFODNN7EXAMPL3',
+  aws_session_key_id: 'ASIAY34FZKBOKMUTVV7A',
   google_api_key: `AIza${mix(35)}`,
   slack_token: `xoxb-1234567890-${mix(24)}`,
+  slack_user_token: `xoxp-1234567890-1234567890-1234567890-${mix(32, 5)}`,
   stripe_live_key: `sk_live_${mix(24)}`,
   stripe_restricted: `rk_live_${mix(24)}`,
   openai_api_key: `sk-proj-${mix(40)}`,
@@ -35,7 +41,17 @@ export const TOKENS: Record<string, string> = {
   pypi_token: `pypi-AgEIcHlwaS5vcmc${mix(50)}`,
   jwt: `eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.${mix(43)}`,
 };
-const KIND_OF: Record<string, string> = { github_pat: 'github_token', stripe_restricted: 'stripe_live_key', openai_legacy: 'openai_api_key' };
+const KIND_OF: Record<string, string> = {
+  github_pat: 'github_token',
+  github_oauth: 'github_token',
+  github_user_to_server: 'github_token',
+  github_server_to_server: 'github_token',
+  github_refresh: 'github_token',
+  aws_session_key_id: 'aws_access_key_id',
+  slack_user_token: 'slack_token',
+  stripe_restricted: 'stripe_live_key',
+  openai_legacy: 'openai_api_key',
+};
 
 test('every token format is found, with its kind and the key it is assigned to', () => {
   for (const [name, token] of Object.entries(TOKENS)) {

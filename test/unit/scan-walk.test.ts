@@ -45,9 +45,18 @@ test('gitignore rules, always-read env files, never-entered directories, the doc
   put('svc/.secrets.json');
   writeFileSync(join(outside, 'leak.yaml'), 'x\n');
   symlinkSync(outside, join(root, 'linked'));
-  const { candidates } = walkProject(root);
+  const { candidates, ignoredDirs } = walkProject(root);
   assert.deepEqual(
     candidates.map((c) => `${c.path} ${c.format}`),
     ['.env dotenv', '.env.production dotenv', 'keep.json lines', 'prod.env dotenv', 'svc/.npmrc lines', 'svc/b.json lines', 'svc/id_ed25519 lines', 'svc/settings.yml lines'],
+  );
+  assert.equal(ignoredDirs, 1, 'build/ was skipped, and counted (node_modules and .git are never entered, not counted)');
+
+  // --no-ignore: every .gitignore set aside, but still never .git, node_modules or a symlinked directory.
+  const all = walkProject(root, { enterIgnored: true });
+  assert.equal(all.ignoredDirs, 0);
+  assert.deepEqual(
+    all.candidates.map((c) => c.path),
+    ['.env', '.env.production', 'a.json', 'build/.env', 'build/config.yaml', 'keep.json', 'prod.env', 'svc/.npmrc', 'svc/b.json', 'svc/id_ed25519', 'svc/secret.toml', 'svc/settings.yml'],
   );
 });

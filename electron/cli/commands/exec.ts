@@ -41,7 +41,8 @@ export const exec: Command = {
       onApprovalPending: (request: ApprovalRequestT) => tellPersonAboutPending(request),
     });
     if (stopped === null) return exitCode;
-    process.stderr.write(`secrets: error: the command was stopped: ${stopped.reason}\nsecrets: hint: lease again (secrets exec …) once access is restored\n`);
+    // Someone ended its access on purpose (or its TTL did): running it again is the person's call.
+    process.stderr.write(`secrets: error: the command was stopped: ${stopped.reason}\nsecrets: hint: do not run it again on your own: tell the person why it stopped; secrets status shows whether the killswitch is engaged\n`);
     return EXIT_ACCESS_ENDED;
   },
 };

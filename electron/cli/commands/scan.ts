@@ -17,11 +17,15 @@ async function loadScan(): Promise<typeof ScanModule> {
 
 export const scan: Command = {
   name: 'scan',
-  usage: 'scan [DIR] [--import [--passphrase-file F]]',
-  summary: 'find plaintext credentials in the project (.env*, config and key files; exit 1 if any); --import moves the env files\' ones into the store (admin)',
+  usage: 'scan [DIR] [--no-ignore] [--import [--passphrase-file F]]',
+  summary: 'find plaintext credentials in the project (.env*, config and key files); exit 1 if any',
+  help: [
+    'Reads env files (.env, .env.*, *.env) even where .gitignore ignores them, but does not enter a directory .gitignore ignores (that keeps it fast): an .env inside one is not read, and the output says how many were skipped. --no-ignore enters them too (never .git, node_modules or a symlinked directory).',
+    "--import (the store owner's: it asks for the passphrase) moves the env files' credentials into the store, maps them in .secrets.json and keeps an encrypted backup of each file it changes.",
+  ].join('\n'),
   example: 'secrets scan . --json',
   args: [0, 1],
-  options: { import: { type: 'boolean' }, ...PASSPHRASE_OPTION },
+  options: { import: { type: 'boolean' }, 'no-ignore': { type: 'boolean' }, ...PASSPHRASE_OPTION },
   async run(ctx) {
     return (await loadScan()).runScan(ctx);
   },

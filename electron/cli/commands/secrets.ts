@@ -3,11 +3,23 @@ import { DaemonError } from '../../../shared/errors.js';
 import type { SecretMetaT } from '../../../shared/protocol.js';
 import { CLIENT_ID_OPTION, type Command, PASSPHRASE_OPTION } from '../command.js';
 import { deriveClientId } from '../client-id.js';
+import { MIN_MASKED_LENGTH, tooShortToMask } from '../exec/masker.js';
 import { table } from '../format.js';
 import { readSecretValue } from '../inputs.js';
 import { printSuccess } from '../output.js';
 
 const describe = (s: SecretMetaT) => `${s.name}${s.description ? ` — ${s.description}` : ''}`;
+
+/**
+ * A stored value exec will refuse (it cannot mask it): said to the person storing it, on stderr and in
+ * the data's `warnings` (as `status` has them), rather than to an agent the first time it runs.
+ */
+function withValueWarnings(secret: SecretMetaT, value: string): SecretMetaT & { warnings?: string[] } {
+  if (!tooShortToMask(value)) return secret;
+  const warning = `${secret.name} is shorter than ${MIN_MASKED_LENGTH} characters: secrets exec will refuse to run with it, since it could not hide it in a command's output`;
+  process.stderr.write(`secrets: warning: ${warning}\n`);
+  return { ...secret, warnings: [warning] };
+}
 
 export const add: Command = {
   name: 'add',
@@ -26,7 +38,7 @@ export const add: Command = {
       description: ctx.values.description as string | undefined,
       rotate_via: ctx.values['rotate-via'] as string | undefined,
     });
-    return printSuccess(ctx.mode, 'add', secret, () => `added ${describe(secret)}`);
+    return printSuccess(ctx.mode, 'add', withValueWarnings(secret, value), () => `added ${describe(secret)}`);
   },
 };
 
@@ -41,7 +53,7 @@ export const set: Command = {
     const name = ctx.positionals[0]!;
     const value = await readSecretValue(name);
     const { secret } = await ctx.adminCall('secrets.set', { name, value });
-    return printSuccess(ctx.mode, 'set', secret, () => `updated ${secret.name}`);
+    return printSuccess(ctx.mode, 'set', withValueWarnings(secret, value), () => `updated ${secret.name}`);
   },
 };
 

@@ -22,6 +22,14 @@ export interface MaskedValue {
 export const MIN_MASKED_LENGTH = 4;
 
 /**
+ * A value the masker leaves as it is. exec refuses to run a command with one (it would show in the
+ * output), and `secrets add`/`set` warn when they store one.
+ */
+export function tooShortToMask(value: string): boolean {
+  return value.length < MIN_MASKED_LENGTH;
+}
+
+/**
  * Derived forms shorter than this are skipped: a 4-character value's base64 at an offset is 4
  * characters of a–z, A–Z, 0–9 that appear in ordinary output by chance.
  */
@@ -70,7 +78,7 @@ export function maskPatterns(values: MaskedValue[]): Pattern[] {
   const seen = new Set<string>();
   const patterns: Pattern[] = [];
   for (const { name, value } of values) {
-    if (value.length < MIN_MASKED_LENGTH) continue;
+    if (tooShortToMask(value)) continue;
     for (const form of forms(value)) {
       if (seen.has(form)) continue;
       seen.add(form);

@@ -11,6 +11,7 @@ import { APPROVAL_PENDING_NOTIFICATION } from '../../../shared/notifications.js'
 import type { ApprovalRequestT, DaemonEvent, LeaseGrantedT } from '../../../shared/protocol.js';
 import type { ProjectSecret } from '../project-config.js';
 import { RpcClient } from '../rpc-client.js';
+import { MIN_MASKED_LENGTH, tooShortToMask } from './masker.js';
 import { type Sink, type SupervisedRun, runSupervised } from './supervisor.js';
 
 export interface SecretsCommand {
@@ -65,6 +66,20 @@ function accessEnded(event: DaemonEvent, ours: Map<string, LeaseGrantedT>): Stop
     : { code: 'LEASE_REVOKED', reason: `lease ${lease.lease_id} of ${lease.secret_name} was revoked (${String(event.data.reason ?? 'revoked')})` };
 }
 
+/**
+ * The refusal to run with values the masker cannot hide: the command's output would show them. Names
+ * only, and no more about a value than that it is short.
+ */
+function unmaskableValues(names: string[]): DaemonError {
+  const quoted = names.map((name) => `"${name}"`).join(', ');
+  const fixes = names.map((name) => `secrets set ${name}`).join(', ');
+  return new DaemonError(
+    'INVALID_VALUE',
+    `did not run the command: the value of ${names.length === 1 ? 'secret' : 'secrets'} ${quoted} is shorter than ${MIN_MASKED_LENGTH} characters, too short to hide in its output`,
+    `the store owner gives ${names.length === 1 ? 'it a longer value' : 'each a longer value'} with: ${fixes}`,
+  );
+}
+
 function abortReason(signal: AbortSignal): string {
   const reason: unknown = signal.reason;
   return reason instanceof Error ? reason.message : typeof reason === 'string' ? reason : 'the call was cancelled';
@@ -72,8 +87,8 @@ function abortReason(signal: AbortSignal): string {
 
 /**
  * @throws DaemonError from the daemon before the command starts (not found, denied, locked …), USAGE
- * when the command cannot be started, TIMEOUT when aborted before it started; the leases taken are
- * revoked in every case.
+ * when the command cannot be started, TIMEOUT when aborted before it started, INVALID_VALUE when a
+ * masked run would get a value too short to mask; the leases taken are revoked in every case.
  */
 export async function runWithSecrets(run: SecretsCommand): Promise<SecretsCommandOutcome> {
   run.signal?.throwIfAborted();
@@ -132,6 +147,9 @@ export async function runWithSecrets(run: SecretsCommand): Promise<SecretsComman
     state.leasing = false;
     leases.forEach((lease) => ours.set(lease.lease_id, lease));
     const values = run.secrets.map((s, i) => ({ name: s.name, env_var: s.env_var, value: leases[i]!.value }));
+    // Known only once leased; `--no-mask` shows every value anyway.
+    const unmaskable = values.filter((v) => tooShortToMask(v.value)).map((v) => v.name);
+    if (run.output !== 'unmasked' && unmaskable.length > 0) throw unmaskableValues(unmaskable);
     const env = { ...run.env, ...Object.fromEntries(values.map((v) => [v.env_var, v.value])) };
     const output = run.output === 'unmasked' ? null : { ...run.output, mask: values };
     try {

@@ -4,7 +4,8 @@
  * random-looking strings that are not credentials).
  *
  * - env files: `.env`, `.env.*` (`.env.local`, `.env.production`, `.env.example`), `*.env` — read even
- *   when .gitignore ignores them (they are ignored precisely because they hold secrets);
+ *   when .gitignore ignores them (they are ignored precisely because they hold secrets), but not inside
+ *   a directory it ignores unless `--no-ignore` (walk.ts);
  * - credential files by name: `.npmrc`, `.yarnrc`, `.yarnrc.yml`, `.pypirc`, `.netrc`, `_netrc`,
  *   `.git-credentials`, `.dockercfg`, `.docker/config.json`, `credentials` (as in `.aws/`), `.s3cfg`,
  *   `.boto`;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { DaemonError } from '../../../shared/errors.js';
 import { type Detected, detect } from './detect.js';
 import { MAX_FILE_BYTES, isEnvFile } from './files.js';
-import { walkProject } from './walk.js';
+import { type WalkOptions, walkProject } from './walk.js';
 
 export interface Found extends Detected {
   file: string;
@@ -22,6 +22,8 @@ export interface ScanResult {
   root: string;
   filesSeen: number;
   filesRead: number;
+  /** Directories .gitignore ignores, not entered. */
+  ignoredDirs: number;
   found: Found[];
   /** Env files that hold findings, for --import. */
   envFiles: ScannedEnvFile[];
@@ -53,7 +55,7 @@ function readCandidate(path: string, follow: boolean): Buffer | null {
 }
 
 /** @throws DaemonError USAGE when `dir` is not a directory that can be read. */
-export function scanProject(dir: string): ScanResult {
+export function scanProject(dir: string, options: WalkOptions = {}): ScanResult {
   let root: string;
   try {
     root = realpathSync(dir);
@@ -61,7 +63,7 @@ export function scanProject(dir: string): ScanResult {
   } catch (error) {
     throw new DaemonError('USAGE', `cannot scan ${dir}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, 'usage: secrets scan [DIR]');
   }
-  const { candidates, filesSeen } = walkProject(root);
+  const { candidates, filesSeen, ignoredDirs } = walkProject(root, options);
   const found: Found[] = [];
   const envFiles: ScannedEnvFile[] = [];
   let filesRead = 0;
@@ -74,5 +76,5 @@ export function scanProject(dir: string): ScanResult {
     for (const d of detected) found.push({ file: candidate.path, ...d });
     if (isEnvFile(candidate.path.slice(candidate.path.lastIndexOf('/') + 1))) envFiles.push({ path: candidate.path, bytes, symlink: candidate.symlink });
   }
-  return { root, filesSeen, filesRead, found, envFiles };
+  return { root, filesSeen, filesRead, ignoredDirs, found, envFiles };
 }

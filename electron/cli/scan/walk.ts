@@ -1,6 +1,7 @@
 /**
  * The project's files worth reading, found without entering what .gitignore ignores (node_modules,
- * build output) — except that env files are listed even when ignored. Each directory's .gitignore
+ * build output: skipping them keeps a scan fast) — except that env files are listed even when ignored,
+ * as long as their directory is not. `enterIgnored` (`--no-ignore`) applies no .gitignore at all. Each directory's .gitignore
  * applies below it, deeper files overriding shallower ones as in git; `ignore` (npm) does the
  * pattern matching, which has too many corners (`**`, negation, anchoring, escapes) to hand-write.
  * Symlinked directories are never entered (no loops, nothing outside the project); a symlinked file
@@ -49,11 +50,19 @@ export interface WalkResult {
   candidates: Candidate[];
   /** Every file seen (read or not), for the report. */
   filesSeen: number;
+  /** Directories not entered because .gitignore ignores them (an env file inside is not read). */
+  ignoredDirs: number;
 }
 
-export function walkProject(root: string): WalkResult {
+export interface WalkOptions {
+  /** Enter what .gitignore ignores, and read its files (never NEVER_ENTER, never a symlinked directory). */
+  enterIgnored?: boolean;
+}
+
+export function walkProject(root: string, options: WalkOptions = {}): WalkResult {
   const candidates: Candidate[] = [];
   let filesSeen = 0;
+  let ignoredDirs = 0;
   const visit = (dir: string, stack: readonly Rules[]) => {
     let entries: Dirent[];
     try {
@@ -62,14 +71,16 @@ export function walkProject(root: string): WalkResult {
       return;
     }
     // Read only where there is one: a failed read per directory costs an exception each.
-    const own = entries.some((e) => e.name === '.gitignore') ? rulesIn(root, dir) : null;
+    const own = !options.enterIgnored && entries.some((e) => e.name === '.gitignore') ? rulesIn(root, dir) : null;
     const here = own ? [...stack, own] : stack;
     // Sorted, so the report and the order of imports are the same on every run.
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
       if (entry.isDirectory()) {
-        if (!NEVER_ENTER.has(entry.name) && !isIgnored(here, path, true)) visit(path, here);
+        if (NEVER_ENTER.has(entry.name)) continue;
+        if (isIgnored(here, path, true)) ignoredDirs++;
+        else visit(path, here);
         continue;
       }
       if (!entry.isFile() && !entry.isSymbolicLink()) continue;
@@ -81,5 +92,5 @@ export function walkProject(root: string): WalkResult {
     }
   };
   visit('', []);
-  return { candidates, filesSeen };
+  return { candidates, filesSeen, ignoredDirs };
 }

@@ -91,7 +91,7 @@ export class SecretsStore {
     const at = this.now();
     const row = this.journal.run((tx) => {
       if (this.exists(input.name)) {
-        throw new DaemonError('SECRET_EXISTS', `secret ${preview(input.name)} already exists`, `replace its value with: secrets set ${input.name}`);
+        throw new DaemonError('SECRET_EXISTS', `secret ${preview(input.name)} already exists`, `the store owner replaces its value with: secrets set ${input.name}`);
       }
       this.db
         .prepare('INSERT INTO secrets (name, ciphertext, description, rotate_via, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)')

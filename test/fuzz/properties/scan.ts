@@ -19,7 +19,7 @@ export function scanDetectorsKeepValues(settings: FuzzSettings): void {
   fc.assert(
     fc.property(text, fc.constantFrom('dotenv', 'netrc', 'lines') as fc.Arbitrary<'dotenv' | 'netrc' | 'lines'>, (content, format) => {
       const found = detect(content, format).map((d) => ({ ...d, file: '.env' }));
-      const report = buildReport({ root: '/srv/project', filesSeen: 1, filesRead: 1, found, envFiles: [] });
+      const report = buildReport({ root: '/srv/project', filesSeen: 1, filesRead: 1, ignoredDirs: 0, found, envFiles: [] });
       const shown = `${JSON.stringify(report)}\n${humanReport(report, '.')}`;
       for (const finding of found) {
         // A value that is also the key's own name or a word of the report's text is not a leak.
