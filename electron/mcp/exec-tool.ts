@@ -33,7 +33,7 @@ export function registerExecTool(server: McpServer, ctx: McpContext): void {
       title: 'Run a command with secrets',
       description: [
         'Runs a command with secrets in its environment and returns its exit code, stdout and stderr, with every secret value masked as <secret:NAME> (also its URL-encoded, JSON-escaped, hex and base64 forms).',
-        'The values never reach you: use this instead of reading a secret. The secrets are those of the .secrets.json in `cwd` (or the nearest parent), or the ones named in `secrets`.',
+        'You never see the values (they are masked in the output, and a value too short to mask is refused): use this instead of reading a secret; do not print a value in a form the mask cannot know (reversed, split, re-encoded). The secrets are those of the .secrets.json in `cwd` (or the nearest parent), or the ones named in `secrets`.',
         'The first use of a secret by this client asks the person to approve (this call waits; see secrets_request to ask ahead of time).',
         `The command is an argv array, run without a shell (use ["sh", "-c", "…"] for one). Output is kept up to ${OUTPUT_LIMIT_BYTES / 1024} KiB per stream (the start and the end; the result says when some was left out).`,
         'It is stopped when its timeout passes, when a lease of it is revoked or expires, or when the killswitch engages; the result is then an error that says why.',
