@@ -1,6 +1,6 @@
 /**
  * `secrets env`: the daemon writes the env file itself — so only files it wrote are registered for
- * deletion — with `KEY='value'` lines quoted for sh, a header naming the leases and their expiry,
+ * deletion — with `KEY='value'` lines quoted for sh and dotenv alike, a header naming the leases and their expiry,
  * mode 0600. It writes through the open directory (see anchored-dir.ts), so a directory swapped for
  * a symlink between the checks and the write cannot redirect it, and it records the file's device
  * and inode so that later only that very file is deleted.
@@ -24,18 +24,33 @@ export interface WrittenEnvFile extends FileIdentity {
   dir: DirRecord;
 }
 
-/** sh single quotes: everything literal; a quote is closed, escaped and reopened. */
-export function shellQuote(value: string): string {
-  return `'${value.replaceAll("'", `'\\''`)}'`;
+/** What sh expands inside double quotes, and dotenv's escape. */
+const EXPANDED_IN_DOUBLE_QUOTES = /["\\$`]/;
+
+/**
+ * A value quoted so that sh (`. .env`) and dotenv loaders read the same thing wherever one form suits
+ * both: single quotes (literal to both) unless the value holds one; then double quotes if it holds
+ * nothing either would expand there. Left: a value with a `'` and one of `" \ $` and a backquote, in
+ * sh's form (`'it'\''s'`), which dotenv reads differently: `shOnly` says so.
+ */
+export function envQuote(value: string): { text: string; shOnly: boolean } {
+  if (!value.includes("'")) return { text: `'${value}'`, shOnly: false };
+  if (!EXPANDED_IN_DOUBLE_QUOTES.test(value)) return { text: `"${value}"`, shOnly: false };
+  return { text: `'${value.replaceAll("'", `'\\''`)}'`, shOnly: true };
 }
 
 export function envFileText(entries: EnvEntry[], clientId: string, now: Date): string {
   const leases = entries.map((e) => `#   ${e.lease.lease_id}  ${e.lease.secret_name}  until ${e.lease.expires_at}`);
+  const lines = entries.flatMap((e) => {
+    const { text, shOnly } = envQuote(e.lease.value);
+    const line = `${e.env_var}=${text}`;
+    return shOnly ? [`# ${e.env_var} is quoted for sh (. FILE); a dotenv loader reads this value differently: use secrets exec for it`, line] : [line];
+  });
   return [
     `# Written by \`secrets env\` for client ${clientId} at ${now.toISOString()}.`,
     '# Deleted automatically when any of these leases ends (revoke, expiry, killswitch, cleanup):',
     ...leases,
-    ...entries.map((e) => `${e.env_var}=${shellQuote(e.lease.value)}`),
+    ...lines,
     '',
   ].join('\n');
 }
