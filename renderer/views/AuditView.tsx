@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { EmptyState } from '../components/EmptyState.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { useLocked } from '../store/use-daemon.js';
+import { AuditEntryDetail } from './audit/AuditEntryDetail.js';
 import { AuditFilterForm } from './audit/AuditFilterForm.js';
 import { AuditTable, type ScrollRequest } from './audit/AuditTable.js';
 import { ExportJsonl } from './audit/ExportJsonl.js';
@@ -37,6 +38,11 @@ export function AuditView() {
   const seq = useRef(0);
   const scrollTo = (id: number | null) => setScroll({ id, seq: ++seq.current });
   useEffect(() => scrollTo(query.anchor), [query]);
+
+  // The entry shown in full: the one jumped to, then whichever a click or the arrow keys choose.
+  const [selectedId, setSelectedId] = useState<number | null>(null);
+  useEffect(() => setSelectedId(query.anchor), [query]);
+  const selected = selectedId === null ? undefined : state.entries.find((e) => e.id === selectedId);
 
   const clearFilters = () => {
     setDraft(NO_FILTERS);
@@ -72,8 +78,9 @@ export function AuditView() {
   else
     body = (
       <>
-        <AuditTable entries={state.entries} complete={state.complete} older={state.older} onNearEnd={timeline.loadOlder} onAtTopChange={timeline.setAtTop} scrollRequest={scroll} highlightId={query.anchor} />
+        <AuditTable entries={state.entries} complete={state.complete} older={state.older} onNearEnd={timeline.loadOlder} onAtTopChange={timeline.setAtTop} scrollRequest={scroll} selectedId={selectedId} onSelect={setSelectedId} />
         <ErrorNote error={state.older.error} onRetry={timeline.loadOlder} />
+        {selected !== undefined && <AuditEntryDetail entry={selected} onClose={() => setSelectedId(null)} />}
       </>
     );
 

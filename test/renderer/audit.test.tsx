@@ -156,3 +156,49 @@ describe('paging', () => {
     expect(fake.callsOf('audit.query')).toHaveLength(2 + next.length);
   });
 });
+
+describe('one entry in full', () => {
+  const LONG = { reason: 'x'.repeat(150), launcher: '/usr/bin/node /srv/agent.js', by: { pid: 42 } };
+
+  test('the arrow keys choose an entry and show it whole, the detail the row cuts short included; Escape lets go', async () => {
+    const fake = createFakeBridge();
+    serveLog(fake, [fakeAuditEntry(1), fakeAuditEntry(2, { detail: LONG }), fakeAuditEntry(3)]);
+    renderWithStore(fake, <AuditView />);
+    await waitFor(() => expect(idsShown()).toEqual(['3', '2', '1']));
+    expect(within(rows()[1]!).getAllByRole('cell')[6]!.textContent!.length).toBeLessThan(130);
+    expect(screen.queryByRole('region', { name: /^Entry #/ })).toBeNull();
+
+    screen.getByRole('table', { name: /audit log/i }).focus();
+    await userEvent.keyboard('{ArrowDown}');
+    expect(screen.getByRole('region', { name: 'Entry #3' })).toBeInTheDocument();
+    expect(rows()[0]).toHaveAttribute('aria-current', 'true');
+    await userEvent.keyboard('{ArrowDown}');
+    const entry = screen.getByRole('region', { name: 'Entry #2' });
+    expect(rows()[1]).toHaveAttribute('aria-current', 'true');
+    expect(rows()[0]).not.toHaveAttribute('aria-current');
+    expect(within(entry).getByText('L-000000000002')).toBeInTheDocument();
+    expect(JSON.parse(within(entry).getByText(/"reason"/).textContent!)).toEqual(LONG);
+    expect(within(entry).getByText('Entry 2: lease.granted, ok, client claude-code')).toBeInTheDocument();
+
+    await userEvent.keyboard('{End}');
+    expect(screen.getByRole('region', { name: 'Entry #1' })).toBeInTheDocument();
+    await userEvent.keyboard('{ArrowDown}');
+    expect(screen.getByRole('region', { name: 'Entry #1' }), 'stays on the last').toBeInTheDocument();
+    await userEvent.keyboard('{Home}');
+    expect(screen.getByRole('region', { name: 'Entry #3' })).toBeInTheDocument();
+    await userEvent.keyboard('{Escape}');
+    expect(screen.queryByRole('region', { name: /^Entry #/ })).toBeNull();
+    expect(rows().some((row) => row.hasAttribute('aria-current'))).toBe(false);
+  });
+
+  test('a click chooses an entry too, and Close lets go', async () => {
+    const fake = createFakeBridge();
+    serveLog(fake, logOf(3));
+    renderWithStore(fake, <AuditView />);
+    await waitFor(() => expect(idsShown()).toEqual(['3', '2', '1']));
+    await userEvent.click(within(rows()[2]!).getAllByRole('cell')[1]!);
+    expect(screen.getByRole('region', { name: 'Entry #1' })).toBeInTheDocument();
+    await userEvent.click(screen.getByRole('button', { name: 'Close' }));
+    expect(screen.queryByRole('region', { name: /^Entry #/ })).toBeNull();
+  });
+});

@@ -14,13 +14,15 @@ interface RowProps {
   /** 1-based among all rows, the header being row 1. */
   rowIndex: number;
   top: number;
-  highlighted: boolean;
+  /** Shown in full below the table (AuditEntryDetail). */
+  selected: boolean;
+  onSelect: (id: number) => void;
   /** Take the keyboard focus once mounted (the entry a chain check pointed at). */
   focus: boolean;
   onFocused: () => void;
 }
 
-export const AuditRow = memo(function AuditRow({ entry, rowIndex, top, highlighted, focus, onFocused }: RowProps) {
+export const AuditRow = memo(function AuditRow({ entry, rowIndex, top, selected, onSelect, focus, onFocused }: RowProps) {
   const row = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!focus) return;
@@ -33,10 +35,11 @@ export const AuditRow = memo(function AuditRow({ entry, rowIndex, top, highlight
       ref={row}
       role="row"
       aria-rowindex={rowIndex}
-      aria-current={highlighted ? 'true' : undefined}
-      tabIndex={highlighted ? -1 : undefined}
-      className={highlighted ? 'audit-row highlighted' : 'audit-row'}
+      aria-current={selected ? 'true' : undefined}
+      tabIndex={selected ? -1 : undefined}
+      className={selected ? 'audit-row highlighted' : 'audit-row'}
       style={{ top }}
+      onClick={() => onSelect(entry.id)}
     >
       <span role="cell" title={entry.at}>
         <time dateTime={entry.at}>{formatTime(entry.at)}</time> <span className="muted">{`#${entry.id}`}</span>

@@ -1,11 +1,12 @@
 /**
  * The timeline as a virtualised table: a fixed row height, so 100,000 rows cost what the visible ones
- * cost. The scroll container is the table itself, focusable so the keyboard scrolls it; the header row
- * sticks inside it so both scroll sideways together. Nearing the end of what is loaded asks for the
+ * cost. The scroll container is the table itself, focusable: the arrow keys, Page Up/Down, Home and End
+ * select an entry (AuditEntryDetail shows it in full), Escape lets go; the header row sticks inside it so
+ * both scroll sideways together. Nearing the end of what is loaded asks for the
  * next older page; being at the top or not is reported, since only there may new entries appear.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type UIEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { type KeyboardEvent, type UIEvent, useCallback, useEffect, useRef, useState } from 'react';
 import type { AuditEntryT } from '../../../shared/protocol.js';
 import { AuditRow, COLUMNS } from './AuditRow.js';
 
@@ -36,10 +37,12 @@ interface Props {
   onNearEnd: () => void;
   onAtTopChange: (atTop: boolean) => void;
   scrollRequest: ScrollRequest | null;
-  highlightId: number | null;
+  /** The entry shown in full below (a click or the keys choose it; null: none). */
+  selectedId: number | null;
+  onSelect: (id: number | null) => void;
 }
 
-export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange, scrollRequest, highlightId }: Props) {
+export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange, scrollRequest, selectedId, onSelect }: Props) {
   const scroller = useRef<HTMLDivElement>(null);
   const count = entries.length + (complete ? 0 : 1);
   const virtualizer = useVirtualizer({
@@ -85,6 +88,21 @@ export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange,
   }, [scrollRequest, entries, virtualizer]);
   const focused = useCallback(() => setFocusId(null), []);
 
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === 'Escape' && selectedId !== null) return (event.preventDefault(), onSelect(null));
+    const page = Math.max(1, Math.floor((scroller.current?.clientHeight ?? 0) / ROW_HEIGHT) - 2);
+    const from = selectedId === null ? -1 : entries.findIndex((e) => e.id === selectedId);
+    // Nothing selected yet (or it left with a reload): a move picks the first row in view.
+    const inView = items.find((item) => item.start - ROW_HEIGHT >= (scroller.current?.scrollTop ?? 0))?.index ?? 0;
+    const moves: Record<string, number> = from < 0 ? { ArrowDown: inView, ArrowUp: inView, PageDown: inView, PageUp: inView } : { ArrowDown: from + 1, ArrowUp: from - 1, PageDown: from + page, PageUp: from - page };
+    const to = { ...moves, Home: 0, End: entries.length - 1 }[event.key];
+    if (to === undefined || entries.length === 0) return;
+    event.preventDefault();
+    const index = Math.min(Math.max(to, 0), entries.length - 1);
+    onSelect(entries[index]!.id);
+    virtualizer.scrollToIndex(index, { align: 'auto' });
+  };
+
   return (
     <div
       ref={scroller}
@@ -94,6 +112,7 @@ export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange,
       aria-rowcount={complete ? entries.length + 1 : -1}
       tabIndex={0}
       onScroll={onScroll}
+      onKeyDown={onKeyDown}
     >
       <div role="rowgroup" className="audit-head">
         <div role="row" aria-rowindex={1} className="audit-row">
@@ -120,7 +139,7 @@ export function AuditTable({ entries, complete, older, onNearEnd, onAtTopChange,
           // Keyed by slot, not by entry: a row scrolled out is reused for the row scrolled in (React moves
           // it and changes its text) instead of one row destroyed and one built per row a scroll step
           // passes — a fast flick passes thirty a frame. The DOM keeps the rows' order.
-          return <AuditRow key={item.index % items.length} entry={entry} rowIndex={item.index + 2} top={top} highlighted={entry.id === highlightId} focus={entry.id === focusId} onFocused={focused} />;
+          return <AuditRow key={item.index % items.length} entry={entry} rowIndex={item.index + 2} top={top} selected={entry.id === selectedId} onSelect={onSelect} focus={entry.id === focusId} onFocused={focused} />;
         })}
       </div>
     </div>
