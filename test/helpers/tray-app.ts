@@ -36,23 +36,38 @@ export interface Fetched {
 /** The app process and its control channel (the fake Electron answers over Node's IPC). */
 export class RunningApp {
   private nextId = 1;
-  private readonly waiting = new Map<number, (reply: any) => void>();
+  private readonly waiting = new Map<number, { resolve: (reply: any) => void; reject: (error: Error) => void }>();
   private readonly pushListeners = new Set<(push: Push) => void>();
   stderr = '';
 
   constructor(readonly child: ChildProcess) {
     child.on('message', (message: any) => {
       if (message.push !== undefined) for (const listener of this.pushListeners) listener(message as Push);
-      else this.waiting.get(message.id)?.(message);
+      else this.waiting.get(message.id)?.resolve(message);
     });
     child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    // A send that races the app's exit reports here too (and through its callback: ask() below).
+    child.on('error', () => {});
+    // Whatever was asked and not answered when the app died never will be.
+    child.once('exit', () => {
+      for (const [id, asked] of this.waiting) (this.waiting.delete(id), asked.reject(new Error('the app exited before it answered')));
+    });
   }
 
+  /**
+   * One request to the app over Node's IPC. The app may be gone (the crash loop SIGKILLs it while an
+   * approver is still asking): then the request fails instead of an EPIPE ending the test run.
+   */
   private ask(message: object): Promise<any> {
     const id = this.nextId++;
-    return new Promise((resolve) => {
-      this.waiting.set(id, (reply) => (this.waiting.delete(id), resolve(reply)));
-      this.child.send({ id, ...message });
+    return new Promise((resolve, reject) => {
+      if (!this.child.connected) return reject(new Error('the app is not running'));
+      this.waiting.set(id, { resolve: (reply) => (this.waiting.delete(id), resolve(reply)), reject });
+      this.child.send({ id, ...message }, (error) => {
+        if (error === null) return;
+        this.waiting.delete(id);
+        reject(new Error(`the app is not running: ${error.message}`));
+      });
     });
   }
 
