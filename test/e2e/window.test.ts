@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { approvalWindowOptions } from '../../electron/main/window-policy.js';
 import { fillAudit } from '../helpers/audit-fill.js';
 import { AppWindows, launchChromium } from '../helpers/browser-app.js';
 import { PASSPHRASE, REPO, TestStore } from '../helpers/store.js';
@@ -17,6 +18,9 @@ import { type RunningApp, launchTrayApp } from '../helpers/tray-app.js';
 const SHOTS = join(REPO, 'test-artifacts', 'screenshots');
 const VALUE = 'e2e-token-value-8f3a';
 const AUDIT_ENTRIES = 100_000;
+/** The approval window as the person gets it: its real, fixed size (useContentSize: the page's size). */
+const { width: APPROVAL_WIDTH, height: APPROVAL_HEIGHT } = approvalWindowOptions('/unused');
+const APPROVAL_VIEWPORT = { width: APPROVAL_WIDTH!, height: APPROVAL_HEIGHT! };
 
 /** The passphrase as the app keeps it: sealed by the (fake) OS keychain, so the app opens the store. */
 function keepPassphrase(store: TestStore): void {
@@ -34,6 +38,24 @@ async function until(check: () => Promise<boolean>, what: string, timeoutMs = 10
   while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Asserts the person sees each of `facts` and `answer` whole without scrolling: inside the viewport,
+ * and each fact above the decision block pinned to the bottom edge (not hidden underneath it).
+ */
+async function assertSeenWithoutScrolling(page: Page, facts: Record<string, Locator>, answer: Record<string, Locator>): Promise<void> {
+  const viewport = page.viewportSize()!;
+  assert.equal(await page.evaluate('window.scrollY'), 0, 'the window is not scrolled');
+  const decision = await page.locator('.decision').boundingBox();
+  assert.ok(decision !== null, 'the decision block is shown');
+  for (const [name, locator] of Object.entries({ ...facts, ...answer })) {
+    const box = await locator.boundingBox();
+    assert.ok(box !== null, `${name} is shown`);
+    const inside = box.x >= 0 && box.y >= 0 && box.x + box.width <= viewport.width + 0.5 && box.y + box.height <= viewport.height + 0.5;
+    assert.ok(inside, `${name} (${JSON.stringify(box)}) is inside the ${viewport.width}×${viewport.height} window`);
+    if (name in facts) assert.ok(box.y + box.height <= decision.y + 0.5, `${name} ends (${box.y + box.height}) above the decision block (${decision.y})`);
   }
 }
 
@@ -109,14 +131,29 @@ describe('the window, end to end', () => {
     const pending = store.cli(['lease', 'token', '--client-id', 'newcomer'], { timeoutMs: 60_000 });
     const requestId = await windows.nextApproval(shown);
     assert.match(requestId, /^R-/);
-    const approval = await windows.open('approval.html', { hash: requestId, viewport: { width: 560, height: 720 } });
+    const approval = await windows.open('approval.html', { hash: requestId, viewport: APPROVAL_VIEWPORT });
     await approval.bringToFront();
     const allow = approval.getByRole('button', { name: 'Allow once' });
     await allow.waitFor();
     assert.equal(await allow.isDisabled(), true, 'Allow is disabled until the window has had focus for a second');
     await approval.getByRole('heading', { name: /newcomer wants token/ }).waitFor();
     await shoot(approval, 'approval-light');
+    await assertSeenWithoutScrolling(
+      approval,
+      {
+        'the verified facts': approval.getByRole('region', { name: 'Verified by the daemon' }),
+        'the claimed facts': approval.getByRole('region', { name: /Claimed by the client/ }),
+        'the secret': approval.getByText('token', { exact: true }),
+      },
+      { 'the countdown': approval.getByText(/^Denied automatically in/), 'Deny': approval.getByRole('button', { name: 'Deny' }), 'Allow once': allow },
+    );
+    assert.equal(await approval.evaluate('document.activeElement.textContent'), 'Deny', 'Deny has the focus');
     await until(() => allow.isEnabled(), 'Allow to enable', 5000);
+    // The standing-grant choices unfold in the decision block; Deny and Allow once stay in view.
+    await approval.getByRole('button', { name: 'Allow for a while…' }).click();
+    await approval.getByRole('radio', { name: 'Until revoked' }).waitFor();
+    await shoot(approval, 'approval-expanded-light');
+    await assertSeenWithoutScrolling(approval, {}, { 'Deny': approval.getByRole('button', { name: 'Deny' }), 'Allow once': allow, 'Allow for 10 min': approval.getByRole('button', { name: 'Allow for 10 min' }) });
     await allow.click();
     const result = await pending;
     assert.equal(result.code, 0, result.stderr);
@@ -128,7 +165,7 @@ describe('the window, end to end', () => {
     const shown = windows.approvalsShown.length;
     const pending = store.cli(['lease', 'token', '--client-id', 'intruder'], { timeoutMs: 60_000 });
     const requestId = await windows.nextApproval(shown);
-    const approval = await windows.open('approval.html', { hash: requestId, colorScheme: 'dark', viewport: { width: 560, height: 720 } });
+    const approval = await windows.open('approval.html', { hash: requestId, colorScheme: 'dark', viewport: APPROVAL_VIEWPORT });
     await approval.getByRole('heading', { name: /intruder wants token/ }).waitFor();
     await shoot(approval, 'approval-dark');
     await approval.keyboard.press('Enter');
@@ -136,6 +173,25 @@ describe('the window, end to end', () => {
     assert.equal(result.code, 4, result.stdout + result.stderr);
     assert.doesNotMatch(result.stdout + result.stderr, new RegExp(VALUE));
     await approval.getByText(/^Denied/).waitFor();
+  });
+
+  test('an admin command from a terminal: the exact command and Deny in view; Escape refuses it', async () => {
+    const shown = windows.approvalsShown.length;
+    const removal = store.cli(['rm', 'token'], { timeoutMs: 60_000 });
+    const confirmationId = await windows.nextApproval(shown);
+    assert.match(confirmationId, /^C-/);
+    const approval = await windows.open('approval.html', { hash: confirmationId, viewport: APPROVAL_VIEWPORT });
+    await approval.getByRole('heading', { name: /A terminal wants to run secrets.remove/ }).waitFor();
+    await shoot(approval, 'confirmation-light');
+    await assertSeenWithoutScrolling(
+      approval,
+      { 'the exact command': approval.locator('code', { hasText: 'secrets.remove {"name":"token"}' }) },
+      { 'the countdown': approval.getByText(/^Denied automatically in/), 'Deny': approval.getByRole('button', { name: 'Deny' }) },
+    );
+    await approval.keyboard.press('Escape');
+    const refused = await removal;
+    assert.equal(refused.code, 4, refused.stdout + refused.stderr);
+    assert.equal((await store.cli(['list', '--json'])).json.data.secrets.length, 1, 'refused: the secret is still there');
   });
 
   test('the audit filters find one entry among 100,000; the chain verifies', async () => {
