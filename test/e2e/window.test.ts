@@ -237,6 +237,23 @@ describe('the window, end to end', () => {
     }
     assert.deepEqual(windows.pageErrors, [], 'no CSP violation, no uncaught error, no console error');
     await dashboard.emulateMedia({ colorScheme: 'light' });
+    // A secret's name is its row's header: it reads as the name (the cells' size and colour, scrolling
+    // with its row), not as a small grey column header stuck to the top.
+    await dashboard.getByRole('tab', { name: 'Secrets' }).click();
+    type Look = { position: string; fontSize: string; color: string };
+    const look = (cell: Locator): Promise<Look> =>
+      cell.evaluate((element) => {
+        const style = element.ownerDocument.defaultView!.getComputedStyle(element);
+        return { position: style.position, fontSize: style.fontSize, color: style.color };
+      });
+    const secretsTable = dashboard.getByRole('table');
+    const name = await look(secretsTable.getByRole('rowheader', { name: 'token' }));
+    const cell = await look(secretsTable.getByRole('row', { name: /token/ }).getByRole('cell').first());
+    assert.equal(name.position, 'static', 'the name scrolls with its row');
+    assert.equal(name.color, cell.color, 'in the text colour, not the muted one');
+    // .mono is 0.92em everywhere; the column headers are 0.85em of that.
+    assert.ok(parseFloat(name.fontSize) >= 0.92 * parseFloat(cell.fontSize) - 0.01, `at the text size of a name (${name.fontSize} beside ${cell.fontSize})`);
+    assert.equal((await look(secretsTable.getByRole('columnheader', { name: 'Name' }))).position, 'sticky', 'the column headers still stay in view');
     await dashboard.getByRole('tab', { name: 'Approvals & clients' }).click();
     const card = dashboard.getByRole('article', { name: 'reviewer-bot wants token' });
     await card.waitFor({ timeout: 3000 }).catch(async (e) => {
