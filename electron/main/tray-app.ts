@@ -41,6 +41,7 @@ export interface AppShell {
   headlessRunning(): Promise<boolean>;
   stopHeadless(): Promise<void>;
   installCli(): Promise<CliInstall>;
+  startAtLogin(): Promise<boolean>;
   setStartAtLogin(enabled: boolean): Promise<boolean>;
   quit(): void;
   log(message: string): void;
@@ -79,6 +80,7 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
     headlessRunning: () => shell.headlessRunning(),
     stopHeadless: () => shell.stopHeadless(),
     installCli: () => shell.installCli(),
+    startAtLogin: () => shell.startAtLogin(),
     setStartAtLogin: (enabled) => shell.setStartAtLogin(enabled),
     onRunning: (daemon) => bind(daemon),
   });
