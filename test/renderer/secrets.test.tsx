@@ -235,7 +235,14 @@ describe('the Secrets tab', () => {
     await screen.findByRole('rowheader', { name: 'openai_key' });
     const rotate = within(rowOf('openai_key')).getByRole('button', { name: 'Rotate now' });
     expect(rotate).toBeDisabled();
-    expect(rotate).toHaveAccessibleDescription('openai_key has no rotation hook; add one with: secrets add NAME --rotate-via CMD');
+    const why = 'No rotation hook. To add one, delete openai_key and add it again with a hook (the form below, or: secrets add openai_key --rotate-via CMD).';
+    expect(rotate).toHaveAccessibleDescription(why);
+    // Said on screen, not only to a screen reader.
+    const shown = within(rowOf('openai_key')).getByText(why);
+    expect(shown).toBeVisible();
+    expect(shown).not.toHaveClass('visually-hidden');
+    // The hint names a way that works: secrets add refuses an existing name, so it is not alone.
+    expect(shown).toHaveTextContent(/delete openai_key and add it again/);
     await waitFor(() => expect(fake.callsOf('secrets.rotate')).toEqual([]));
   });
 
