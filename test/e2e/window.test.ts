@@ -59,6 +59,13 @@ async function assertSeenWithoutScrolling(page: Page, facts: Record<string, Loca
   }
 }
 
+/** A datetime-local field's value (local time, to the minute) for an ISO time. */
+function localMinute(iso: string): string {
+  const d = new Date(iso);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${two(d.getMonth() + 1)}-${two(d.getDate())}T${two(d.getHours())}:${two(d.getMinutes())}`;
+}
+
 /** The lease row of `client`'s one lease of `token`: the row holding its Revoke button. */
 function leaseRow(page: Page, client: string) {
   return page.getByRole('row').filter({ has: page.getByRole('button', { name: `Revoke token lease of ${client}` }) });
@@ -194,16 +201,59 @@ describe('the window, end to end', () => {
     assert.equal((await store.cli(['list', '--json'])).json.data.secrets.length, 1, 'refused: the secret is still there');
   });
 
-  test('the audit filters find one entry among 100,000; the chain verifies', async () => {
+  test('the audit filters find one entry among 100,000 (client, text search, action and time range); the chain verifies', async () => {
     await dashboard.getByRole('tab', { name: 'Audit' }).click();
     const table = dashboard.getByRole('table', { name: /audit/i });
     await table.getByRole('row').nth(5).waitFor();
     const rows = table.getByRole('row', { name: /needle-agent/ });
+    const clear = () => dashboard.getByRole('button', { name: 'Clear filters' }).click();
     assert.equal(await rows.count(), 0, 'the oldest entry is not among the first page of the newest');
+
+    // By client.
     await dashboard.getByLabel('Client', { exact: true }).fill('needle-agent');
     await until(async () => (await table.getByRole('row').count()) === 2 && (await rows.count()) === 1, 'the header row and the one entry', 10_000);
     assert.match(await rows.first().innerText(), /NEEDLE_SECRET/);
-    await dashboard.getByRole('button', { name: 'Clear filters' }).click();
+    const at = (await rows.first().locator('time').getAttribute('datetime'))!;
+    await clear();
+    await until(async () => (await rows.count()) === 0, 'the newest entries again');
+
+    // By text search: its lease id appears nowhere else.
+    await dashboard.getByLabel('Search', { exact: true }).fill('L-needle000001');
+    await until(async () => (await table.getByRole('row').count()) === 2 && (await rows.count()) === 1, 'the one entry holding the text', 20_000);
+    await clear();
+    await until(async () => (await rows.count()) === 0, 'the newest entries again');
+
+    // By action and time range: lease.granted in the minute it was written (a few others share it).
+    await dashboard.getByRole('combobox', { name: /^Action/ }).selectOption('lease.granted');
+    await dashboard.getByLabel('From', { exact: true }).fill(localMinute(at));
+    await dashboard.getByLabel('To', { exact: true }).fill(localMinute(at));
+    const bodyRows = table.getByRole('row').filter({ has: dashboard.locator('time') });
+    /** Every row shown is a lease.granted written in the UTC minute `minute` starts with. */
+    const inRange = async (minute: string) => {
+      const texts = await bodyRows.allInnerTexts();
+      return texts.length > 0 && texts.every((text) => /lease\.granted/.test(text)) && (await bodyRows.locator('time').evaluateAll((times, m) => times.every((t) => (t.getAttribute('datetime') ?? '').slice(0, 16) === m), minute.slice(0, 16)));
+    };
+    /** Newest first: the oldest entries are the last rows. Scrolls the table (its own scroller) to its end. */
+    const scrollToEnd = async () => {
+      await table.focus();
+      await dashboard.keyboard.press('End');
+      await until(() => table.evaluate((el) => el.scrollTop + el.clientHeight >= el.scrollHeight - 1), 'the table scrolled to its end');
+      await dashboard.waitForTimeout(200);
+    };
+    await until(() => inRange(at), 'only lease.granted entries of that minute', 20_000);
+    await scrollToEnd();
+    await until(async () => (await rows.count()) === 1, 'the entry at the end of the filtered list', 10_000);
+    assert.ok(await inRange(at), 'every entry shown is a lease.granted of that minute');
+    // The range's start counts too: from the next minute on, the entry is gone.
+    const next = new Date(Date.parse(at) + 60_000).toISOString();
+    await dashboard.getByLabel('To', { exact: true }).fill(localMinute(next));
+    await dashboard.getByLabel('From', { exact: true }).fill(localMinute(next));
+    await until(() => inRange(next), 'only lease.granted entries of the next minute', 20_000);
+    await scrollToEnd();
+    assert.ok(await inRange(next), 'down to the last row, every entry is of the next minute');
+    assert.equal(await rows.count(), 0, 'the entry is before the range');
+    await clear();
+
     await dashboard.getByRole('button', { name: /Verify chain/ }).click();
     await dashboard.getByText(/Chain intact: [\d,]+ entries checked/).waitFor({ timeout: 30_000 });
   });
