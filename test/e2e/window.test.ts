@@ -284,6 +284,10 @@ describe('the window, end to end', () => {
         await until(async () => (await dashboard.getByRole('tabpanel').getByText(/^Loading/).count()) === 0, `${name} loaded`);
         await shoot(dashboard, `dashboard-${tab}-${scheme}`);
       }
+      // The bottom of Settings: the killswitch explained, start at login as it is now.
+      await dashboard.getByRole('checkbox', { name: 'Start Agent Secrets when I log in' }).scrollIntoViewIfNeeded();
+      await until(() => dashboard.getByRole('checkbox', { name: 'Start Agent Secrets when I log in' }).isEnabled(), 'start at login read');
+      await shoot(dashboard, `dashboard-settings-bottom-${scheme}`);
     }
     assert.deepEqual(windows.pageErrors, [], 'no CSP violation, no uncaught error, no console error');
     await dashboard.emulateMedia({ colorScheme: 'light' });

@@ -203,7 +203,7 @@ describe('the Settings tab', () => {
     await screen.findByLabelText('Default lease time');
     const killswitch = within(groupNamed('Killswitch and rotation')).getByRole('group', { name: 'Killswitch and rotation' });
     const said = killswitch.getAttribute('aria-describedby') === null ? '' : document.getElementById(killswitch.getAttribute('aria-describedby')!)!.textContent!;
-    for (const what of ['KILLSWITCH button', "tray menu's Killswitch", 'shortcut', 'revoke every lease', 'stops every process started through secrets exec', 'deletes the .env files', 'locks', 'never run rotation hooks or wipe values']) {
+    for (const what of ['KILLSWITCH button', "tray menu's Killswitch", 'shortcut', 'revokes every lease', 'stops every process started through secrets exec', 'deletes the .env files', 'locks', 'never run rotation hooks or wipe values']) {
       expect(said).toContain(what);
     }
     const onTrigger = screen.getByRole('group', { name: 'When the heartbeat triggers the killswitch' });

@@ -81,7 +81,7 @@ export const GROUPS: readonly GroupSpec[] = [
   {
     id: 'killswitch',
     legend: 'Killswitch and rotation',
-    intro: `The KILLSWITCH button, the tray menu's Killswitch and the shortcut all act at once, without asking: they revoke every lease and ${KILLSWITCH_ALWAYS}. They never run rotation hooks or wipe values (only the heartbeat can, if you choose so above). The tray's Lock does the same but lets the leases already given run out.`,
+    intro: `The KILLSWITCH button, the tray menu's Killswitch and the shortcut act at once, without asking. Engaging revokes every lease and ${KILLSWITCH_ALWAYS}. They never run rotation hooks or wipe values (only the heartbeat can, if you choose so above). The tray's Lock does the same but lets the leases already given run out.`,
     fields: [
       { path: 'killswitch_grace', label: 'Time supervised processes get to exit before they are killed', kind: 'duration', help: DURATION_HELP },
       {
