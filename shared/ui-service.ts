@@ -61,7 +61,7 @@ export interface CliInstall {
   hint?: string;
 }
 
-export const APP_METHODS = ['app.state', 'app.createStore', 'app.unlock', 'app.takeOver', 'app.installCli', 'app.setStartAtLogin'] as const;
+export const APP_METHODS = ['app.state', 'app.createStore', 'app.unlock', 'app.takeOver', 'app.installCli', 'app.startAtLogin', 'app.setStartAtLogin'] as const;
 export type AppMethod = (typeof APP_METHODS)[number];
 
 export interface AppCalls {
@@ -70,6 +70,8 @@ export interface AppCalls {
   'app.unlock'(params: { passphrase: string; remember: boolean }): Promise<AppState>;
   'app.takeOver'(params: Record<string, never>): Promise<AppState>;
   'app.installCli'(params: Record<string, never>): Promise<CliInstall>;
+  /** Whether the app starts when the person logs in (the autostart entry, or the OS login item). */
+  'app.startAtLogin'(params: Record<string, never>): Promise<{ enabled: boolean }>;
   'app.setStartAtLogin'(params: { enabled: boolean }): Promise<{ enabled: boolean }>;
 }
 

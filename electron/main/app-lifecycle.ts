@@ -34,6 +34,7 @@ export interface LifecycleDeps {
   /** Stops it and resolves once its socket and lock are free. */
   stopHeadless(): Promise<void>;
   installCli(): Promise<CliInstall>;
+  startAtLogin(): Promise<boolean>;
   setStartAtLogin(enabled: boolean): Promise<boolean>;
   /** The daemon runs: the composition binds the tray, the events and the window to it. */
   onRunning(daemon: RunningDaemon): void;
@@ -119,6 +120,10 @@ export class AppLifecycle implements AppCalls {
 
   'app.installCli'(): Promise<CliInstall> {
     return this.deps.installCli();
+  }
+
+  async 'app.startAtLogin'(): Promise<{ enabled: boolean }> {
+    return { enabled: await this.deps.startAtLogin() };
   }
 
   async 'app.setStartAtLogin'(params: { enabled: boolean }): Promise<{ enabled: boolean }> {

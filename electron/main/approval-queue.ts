@@ -19,7 +19,7 @@
  *   on screen is never swapped out from under the person's cursor.
  */
 import { z } from 'zod';
-import { missingCase } from '../../shared/errors.js';
+import { isDaemonError, missingCase } from '../../shared/errors.js';
 import type { AdminConfirmationT, ApprovalRequestT, ParamsOf } from '../../shared/protocol.js';
 import type { Clock } from '../daemon/clock.js';
 import { MAX_TIMER_DELAY_MS } from '../daemon/clock.js';
@@ -86,6 +86,16 @@ function expiresAt(prompt: Prompt): number {
 }
 
 /** The params of `requests.approve` for an allow decision; deny goes to `requests.deny` instead. */
+/**
+ * Whether sending an outcome failed only because the daemon has its answer already: the prompt was
+ * decided in the dashboard or a terminal, withdrawn, or timed out there first (REQUEST_NOT_FOUND, for
+ * requests and terminal commands alike). That is expected; any other failure means the person's
+ * answer was lost and is worth a log line.
+ */
+export function settledBeforeOutcome(error: unknown): boolean {
+  return isDaemonError(error) && error.code === 'REQUEST_NOT_FOUND';
+}
+
 export function approveParams(request_id: string, decision: Exclude<LeaseDecisionT, { decision: 'deny' }>): ParamsOf<'requests.approve'> {
   switch (decision.decision) {
     case 'once':

@@ -146,6 +146,18 @@ export async function isAutostartEnabled(input: AutostartInput, loginItem?: { op
   return (await autostartState(input, loginItem)).enabled;
 }
 
+/** Electron's `app.getLoginItemSettings`, passed in so the decision is tested without Electron. */
+export type GetLoginItemSettings = (options: { args: string[] }) => { openAtLogin: boolean };
+
+/**
+ * What Settings shows: whether the app starts at login. Electron is asked only where login items are
+ * used (its answer means nothing on Linux), with the args the item was set with: Windows matches an
+ * item by its executable and arguments, so without them an item this app set reads as absent.
+ */
+export function startsAtLogin(input: AutostartInput, getLoginItemSettings: GetLoginItemSettings): Promise<boolean> {
+  return isAutostartEnabled(input, usesLoginItem(input.platform) ? getLoginItemSettings({ args: [AUTOSTART_FLAG] }) : undefined);
+}
+
 /** At start: an enabled entry that starts another executable is rewritten for this one. Returns whether it was. */
 export async function keepAutostartCurrent(input: AutostartInput): Promise<boolean> {
   if (usesLoginItem(input.platform)) return false;

@@ -14,7 +14,7 @@ import { type UiReply, uiFailure, uiSuccess } from '../../shared/ui-service.js';
 import type { AppShell } from './tray-app.js';
 import type { MenuItemModel, TrayView } from './tray-model.js';
 import type { Sealer } from './passphrase-keeper.js';
-import { disableAutostart, enableAutostart } from './autostart.js';
+import { disableAutostart, enableAutostart, startsAtLogin } from './autostart.js';
 import { installShim } from './cli-shim.js';
 import { rememberPolicy } from './first-run.js';
 import { headlessDaemonPid, stopHeadlessDaemon } from './headless.js';
@@ -105,6 +105,10 @@ export function createElectronShell(paths: AdapterPaths): AppShell {
     async installCli() {
       const result = await installShim({ platform: process.platform, home: homedir(), cliPath: paths.cliPath, env: process.env, fs: fsPromises });
       return result.ok ? { installed: true, path: result.path, ...(result.hint ? { hint: `${result.hint} (in ${result.profile})` } : {}) } : { installed: false, path: null, hint: result.hint ?? result.message };
+    },
+    startAtLogin() {
+      const input = { platform: process.platform, home: homedir(), env: process.env, execPath: process.execPath, fs: fsPromises };
+      return startsAtLogin(input, (options) => app.getLoginItemSettings(options));
     },
     async setStartAtLogin(enabled) {
       const input = { platform: process.platform, home: homedir(), env: process.env, execPath: process.execPath, fs: fsPromises };

@@ -10,7 +10,7 @@ import type { AdminConfirmationT, ApprovalRequestT, AuditEntryT, DaemonEvent, St
 import { APP_METHODS, type CliInstall, UI_EVENT_CHANNEL, UI_METHODS, uiChannel } from '../../shared/ui-service.js';
 import type { Clock } from '../daemon/clock.js';
 import { AppLifecycle, type DaemonModule, type RunningDaemon } from './app-lifecycle.js';
-import { ApprovalQueue, approveParams, promptId } from './approval-queue.js';
+import { ApprovalQueue, approveParams, promptId, settledBeforeOutcome } from './approval-queue.js';
 import type { Sealer } from './passphrase-keeper.js';
 import type { TrayView } from './tray-model.js';
 import { callUi, createUiService } from './ui-service.js';
@@ -41,6 +41,7 @@ export interface AppShell {
   headlessRunning(): Promise<boolean>;
   stopHeadless(): Promise<void>;
   installCli(): Promise<CliInstall>;
+  startAtLogin(): Promise<boolean>;
   setStartAtLogin(enabled: boolean): Promise<boolean>;
   quit(): void;
   log(message: string): void;
@@ -79,6 +80,7 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
     headlessRunning: () => shell.headlessRunning(),
     stopHeadless: () => shell.stopHeadless(),
     installCli: () => shell.installCli(),
+    startAtLogin: () => shell.startAtLogin(),
     setStartAtLogin: (enabled) => shell.setStartAtLogin(enabled),
     onRunning: (daemon) => bind(daemon),
   });
@@ -105,7 +107,9 @@ export async function startTrayApp(shell: AppShell, daemonModule: DaemonModule, 
           ? ui['requests.deny']({ request_id: outcome.request.request_id })
           : ui['requests.approve'](approveParams(outcome.request.request_id, outcome.decision));
     // Already settled elsewhere (the daemon's own timeout, a terminal) is fine: the daemon has an answer.
-    void answered.catch(() => {});
+    void answered.catch((error: unknown) => {
+      if (!settledBeforeOutcome(error)) shell.log(`the answer to ${promptId(outcome)} could not be sent: ${describe(error)}`);
+    });
   });
   let shown: string | null = null;
   const showCurrent = () => {

@@ -97,14 +97,16 @@ export function dashboardWindowOptions(preloadPath: string, devTools = false): B
 }
 
 /**
- * The approval prompt: always on top, fixed size for its content (who asks, for what, the launcher
- * chain, the decision buttons), no taskbar entry. Created hidden: the adapter calls `showInactive()` so
- * it never takes the keyboard from what the person is typing into (DESIGN.md §6).
+ * The approval prompt: always on top, fixed size, no taskbar entry. The size is what the prompt needs
+ * to show, without scrolling, who asks (user, launcher, executable, pid, directory), what for, the
+ * countdown and the answer; test/e2e/window.test.ts checks that at exactly this size. Created hidden:
+ * the adapter calls `showInactive()` so it never takes the keyboard from what the person is typing
+ * into (DESIGN.md §6).
  */
 export function approvalWindowOptions(preloadPath: string, devTools = false): BrowserWindowConstructorOptions {
   return {
-    width: 480,
-    height: 460,
+    width: 520,
+    height: 600,
     useContentSize: true,
     center: true,
     show: false,

@@ -62,6 +62,7 @@ export function createBridgeApi(invoke: Invoke, subscribe: Subscribe): UiService
     'app.unlock': callApp('app.unlock'),
     'app.takeOver': callApp('app.takeOver'),
     'app.installCli': callApp('app.installCli'),
+    'app.startAtLogin': callApp('app.startAtLogin'),
     'app.setStartAtLogin': callApp('app.setStartAtLogin'),
     onEvent,
   } satisfies UiService;

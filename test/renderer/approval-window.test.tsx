@@ -31,7 +31,9 @@ async function openArmed(fake: FakeBridge, promptId = 'R-abcd1234') {
   await advance(1000);
 }
 
-const allowButton = () => screen.getByRole('button', { name: /^allow/i });
+const allowButton = () => screen.getByRole('button', { name: 'Allow once' });
+/** The fold holding the standing-grant choices (how long, which secrets, the longest lease). */
+const standingToggle = () => screen.getByRole('button', { name: 'Allow for a while…' });
 
 describe('the approval window: states', () => {
   test('loading: says so until the daemon answers', async () => {
@@ -192,6 +194,7 @@ describe('the approval window: deny is the default', () => {
   test('Enter on an enabled duration choice neither denies nor allows', async () => {
     const fake = createFakeBridge({ requests: [fakeRequest()] });
     await openArmed(fake);
+    await user().click(standingToggle());
     screen.getByRole('radio', { name: '1 h' }).focus();
     await user().keyboard('{Enter}');
     await flush();
@@ -227,17 +230,18 @@ describe('the approval window: Allow waits for one second of focus', () => {
     const fake = createFakeBridge({ requests: [fakeRequest()] });
     await open(fake, 'R-abcd1234', { focused: false });
     expect(allowButton()).toBeDisabled();
-    expect(screen.getByRole('radio', { name: 'Until revoked' })).toBeDisabled();
-    expect(screen.getByText(/allow unlocks once this window has been in focus/i)).toBeInTheDocument();
+    expect(standingToggle()).toBeDisabled();
+    expect(screen.getByText(/allow unlocks after a second in focus/i)).toBeInTheDocument();
     await advance(5000);
     expect(allowButton()).toBeDisabled();
 
     await act(() => void window.dispatchEvent(new FocusEvent('focus')));
     await advance(999);
     expect(allowButton()).toBeDisabled();
+    expect(standingToggle()).toBeDisabled();
     await advance(1);
     expect(allowButton()).toBeEnabled();
-    expect(screen.getByRole('radio', { name: 'Until revoked' })).toBeEnabled();
+    expect(standingToggle()).toBeEnabled();
     expect(screen.queryByText(/allow unlocks/i)).toBeNull();
   });
 
@@ -245,8 +249,13 @@ describe('the approval window: Allow waits for one second of focus', () => {
     const fake = createFakeBridge({ requests: [fakeRequest()] });
     await openArmed(fake);
     expect(allowButton()).toBeEnabled();
+    await act(() => void standingToggle().click());
     await act(() => void window.dispatchEvent(new FocusEvent('blur')));
     expect(allowButton()).toBeDisabled();
+    // Opened before the blur, the standing-grant choices stay in view but cannot act either.
+    for (const control of [screen.getByRole('radio', { name: 'Until revoked' }), screen.getByRole('radio', { name: 'All secrets' }), screen.getByRole('button', { name: 'Allow for 10 min' })]) {
+      expect(control).toBeDisabled();
+    }
     await act(() => void window.dispatchEvent(new FocusEvent('focus')));
     await advance(600);
     await act(() => void window.dispatchEvent(new FocusEvent('blur')));
@@ -259,35 +268,61 @@ describe('the approval window: Allow waits for one second of focus', () => {
 });
 
 describe('the approval window: what Allow sends', () => {
+  test('Allow once: beside Deny, sends the request id alone', async () => {
+    const fake = createFakeBridge({ requests: [fakeRequest()] });
+    fake.on('requests.approve', () => ({ request: fakeRequest(), grant: null }));
+    await openArmed(fake);
+    await user().click(allowButton());
+    await flush();
+    expect(fake.callsOf('requests.approve')).toEqual([{ request_id: 'R-abcd1234' }]);
+    expect(screen.getByRole('status')).toHaveTextContent(/^Allowed once/);
+  });
+
   test.each([
-    { duration: 'Once', scope: null, maxTtl: '', params: { request_id: 'R-abcd1234' }, outcome: 'Allowed once' },
-    { duration: '10 min', scope: null, maxTtl: '', params: { request_id: 'R-abcd1234', for: '10m', scope: 'secret' }, outcome: 'Allowed for 10 min' },
-    { duration: '1 h', scope: 'All secrets', maxTtl: '', params: { request_id: 'R-abcd1234', for: '1h', scope: 'all' }, outcome: 'Allowed for 1 h' },
-    { duration: '8 h', scope: 'Only this secret', maxTtl: '30m', params: { request_id: 'R-abcd1234', for: '8h', scope: 'secret', max_ttl: '30m' }, outcome: 'Allowed for 8 h' },
-    { duration: 'Until revoked', scope: 'All secrets', maxTtl: ' 2h ', params: { request_id: 'R-abcd1234', for: 'forever', scope: 'all', max_ttl: '2h' }, outcome: 'Allowed until revoked' },
-  ])('$duration, $scope, max TTL "$maxTtl"', async ({ duration, scope, maxTtl, params, outcome }) => {
+    { duration: '10 min', scope: null, maxTtl: '', allow: 'Allow for 10 min', params: { request_id: 'R-abcd1234', for: '10m', scope: 'secret' }, outcome: 'Allowed for 10 min' },
+    { duration: '1 h', scope: 'All secrets', maxTtl: '', allow: 'Allow for 1 h', params: { request_id: 'R-abcd1234', for: '1h', scope: 'all' }, outcome: 'Allowed for 1 h' },
+    { duration: '8 h', scope: 'Only this secret', maxTtl: '30m', allow: 'Allow for 8 h', params: { request_id: 'R-abcd1234', for: '8h', scope: 'secret', max_ttl: '30m' }, outcome: 'Allowed for 8 h' },
+    { duration: 'Until revoked', scope: 'All secrets', maxTtl: ' 2h ', allow: 'Allow until revoked', params: { request_id: 'R-abcd1234', for: 'forever', scope: 'all', max_ttl: '2h' }, outcome: 'Allowed until revoked' },
+  ])('for a while: $duration, $scope, max TTL "$maxTtl"', async ({ duration, scope, maxTtl, allow, params, outcome }) => {
     const fake = createFakeBridge({ requests: [fakeRequest()] });
     fake.on('requests.approve', () => ({ request: fakeRequest(), grant: null }));
     await openArmed(fake);
     const u = user();
+    await u.click(standingToggle());
     await u.click(screen.getByRole('radio', { name: duration }));
     if (scope !== null) await u.click(screen.getByRole('radio', { name: scope }));
     if (maxTtl !== '') await u.type(screen.getByRole('textbox', { name: 'Longest lease (optional)' }), maxTtl);
-    await u.click(allowButton());
+    await u.click(screen.getByRole('button', { name: allow }));
     await flush();
     expect(fake.callsOf('requests.approve')).toEqual([params]);
     expect(screen.getByRole('status')).toHaveTextContent(new RegExp(`^${outcome}`));
   });
 
-  test('scope and max TTL only apply to a standing grant: disabled for "Once"', async () => {
+  test('the standing-grant choices fold away, open from the keyboard, and start at the narrowest grant', async () => {
     const fake = createFakeBridge({ requests: [fakeRequest()] });
     await openArmed(fake);
-    expect(screen.getByRole('radio', { name: 'Once' })).toBeChecked();
-    expect(screen.getByRole('radio', { name: 'All secrets' })).toBeDisabled();
-    expect(screen.getByRole('textbox', { name: 'Longest lease (optional)' })).toBeDisabled();
-    await user().click(screen.getByRole('radio', { name: '1 h' }));
-    expect(screen.getByRole('radio', { name: 'All secrets' })).toBeEnabled();
-    expect(allowButton()).toHaveAccessibleName('Allow for 1 h');
+    expect(standingToggle()).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('radio')).toBeNull();
+    const u = user();
+    await u.tab();
+    await u.tab();
+    expect(standingToggle()).toHaveFocus();
+    // Enter on an enabled Allow control is the browser's: it opens the fold and decides nothing.
+    await u.keyboard('{Enter}');
+    await flush();
+    expect(standingToggle()).toHaveAttribute('aria-expanded', 'true');
+    expect(fake.calls.map((c) => c.method)).toEqual(['requests.list']);
+    expect(screen.getByRole('group', { name: 'For' })).toBeInTheDocument();
+    expect(screen.getByRole('radio', { name: '10 min' })).toBeChecked();
+    expect(screen.getByRole('radio', { name: 'Only this secret' })).toBeChecked();
+    expect(screen.getByRole('textbox', { name: 'Longest lease (optional)' })).toHaveValue('');
+    await u.click(screen.getByRole('radio', { name: '1 h' }));
+    expect(screen.getByRole('button', { name: 'Allow for 1 h' })).toBeEnabled();
+    // Folded and opened again, the choice made is still there.
+    await u.click(standingToggle());
+    expect(screen.queryByRole('radio')).toBeNull();
+    await u.click(standingToggle());
+    expect(screen.getByRole('radio', { name: '1 h' })).toBeChecked();
   });
 });
 

@@ -36,6 +36,25 @@ describe('the dashboard shell', () => {
     expect(screen.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', 'tab-settings');
   });
 
+  test.each([
+    { from: 'Leases', key: '{ArrowRight}', to: 'Approvals & clients', why: 'the next tab' },
+    { from: 'Settings', key: '{ArrowRight}', to: 'Leases', why: 'wraps from the last to the first' },
+    { from: 'Secrets', key: '{Home}', to: 'Leases', why: 'the first tab' },
+    { from: 'Secrets', key: '{End}', to: 'Settings', why: 'the last tab' },
+  ])('$key on $from selects and focuses $to ($why)', async ({ from, key, to }) => {
+    const fake = createFakeBridge();
+    render(<Dashboard bridge={fake.bridge} />);
+    const tablist = await screen.findByRole('tablist', { name: 'Sections' });
+    await userEvent.click(within(tablist).getByRole('tab', { name: from }));
+    await userEvent.keyboard(key);
+    const target = within(tablist).getByRole('tab', { name: to });
+    expect(target).toHaveAttribute('aria-selected', 'true');
+    expect(target).toHaveFocus();
+    expect(target).toHaveAttribute('tabindex', '0');
+    expect(within(tablist).getAllByRole('tab', { selected: true })).toEqual([target]);
+    expect(screen.getByRole('tabpanel')).toHaveAttribute('aria-labelledby', target.id);
+  });
+
   test('before the store is open: the first-run view, not the tabs', async () => {
     const fake = createFakeBridge({ app: { phase: 'unlock', store: 'passphrase', remember: { allowed: false, why: 'no keyring' }, offers: [] } });
     render(<Dashboard bridge={fake.bridge} />);

@@ -152,6 +152,7 @@ export function createFakeBridge(initial: Partial<FakeData> = {}): FakeBridge {
   const handlers = new Map<Method, Handler>([
     ['status', () => data.status],
     ['app.state', () => data.app],
+    ['app.startAtLogin', () => ({ enabled: false })],
     ['lease.list', () => ({ leases: data.leases })],
     ['requests.list', () => ({ requests: data.requests })],
     ['confirmations.list', () => ({ confirmations: data.confirmations })],

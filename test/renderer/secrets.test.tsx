@@ -173,6 +173,30 @@ describe('the Secrets tab', () => {
     expect(await screen.findByRole('status')).toHaveTextContent('Deleted github_token; revoked 2 leases.');
   });
 
+  test('delete by keyboard: Enter twice cancels; once deleted, the focus goes to the Secrets heading, not the page top', async () => {
+    const fake = createFakeBridge({ secrets: [fakeSecret('github_token'), fakeSecret('openai_key')] });
+    fake.on('secrets.remove', (p) => {
+      // The daemon says so with its event; the store reloads the list without the secret.
+      fake.data.secrets = fake.data.secrets.filter((s) => s.name !== p.name);
+      fake.emit('secret.changed', { name: p.name, change: 'removed' });
+      return { name: p.name, revoked_leases: 0 };
+    });
+    renderWithStore(fake, <SecretsView />);
+    await screen.findByRole('rowheader', { name: 'github_token' });
+    const user = userEvent.setup();
+    within(rowOf('github_token')).getByRole('button', { name: 'Delete' }).focus();
+    await user.keyboard('{Enter}{Enter}');
+    expect(fake.callsOf('secrets.remove')).toEqual([]);
+    expect(within(rowOf('github_token')).getByRole('button', { name: 'Delete' })).toHaveFocus();
+    await user.keyboard('{Enter}');
+    await user.tab({ shift: true });
+    await user.keyboard('{Enter}');
+    expect(fake.callsOf('secrets.remove')).toEqual([{ name: 'github_token' }]);
+    await waitFor(() => expect(screen.queryByRole('rowheader', { name: 'github_token' })).toBeNull());
+    await waitFor(() => expect(screen.getByRole('heading', { name: 'Secrets' })).toHaveFocus());
+    expect(screen.getByRole('status')).toHaveTextContent('Deleted github_token; revoked 0 leases.');
+  });
+
   test('delete: Cancel steps back without a call; a refusal shows in the row', async () => {
     const fake = createFakeBridge({ secrets: [fakeSecret('github_token')] });
     fake.fail('secrets.remove', 'ADMIN_REQUIRED', 'this needs the store owner', 'confirm in the window');
@@ -211,7 +235,14 @@ describe('the Secrets tab', () => {
     await screen.findByRole('rowheader', { name: 'openai_key' });
     const rotate = within(rowOf('openai_key')).getByRole('button', { name: 'Rotate now' });
     expect(rotate).toBeDisabled();
-    expect(rotate).toHaveAccessibleDescription('openai_key has no rotation hook; add one with: secrets add NAME --rotate-via CMD');
+    const why = 'No rotation hook. To add one, delete openai_key and add it again with a hook (the form below, or: secrets add openai_key --rotate-via CMD).';
+    expect(rotate).toHaveAccessibleDescription(why);
+    // Said on screen, not only to a screen reader.
+    const shown = within(rowOf('openai_key')).getByText(why);
+    expect(shown).toBeVisible();
+    expect(shown).not.toHaveClass('visually-hidden');
+    // The hint names a way that works: secrets add refuses an existing name, so it is not alone.
+    expect(shown).toHaveTextContent(/delete openai_key and add it again/);
     await waitFor(() => expect(fake.callsOf('secrets.rotate')).toEqual([]));
   });
 

@@ -148,15 +148,67 @@ describe('the Settings tab', () => {
     expect(fake.callsOf('config.set')).toEqual([{ approvals: { policy: 'preapproved', deny_cooldown: '5m' } }, { killswitch_shortcut: 'Control+Shift+F12' }]);
   });
 
-  test('start at login: on or off at once, and says which', async () => {
+  test('start at login: a checkbox showing what the app reports now; changed at once, showing the answer', async () => {
     const fake = createFakeBridge();
+    fake.on('app.startAtLogin', () => ({ enabled: true }));
     fake.on('app.setStartAtLogin', (p) => ({ enabled: p.enabled }));
     renderWithStore(fake, <SettingsView />);
-    await userEvent.click(screen.getByRole('button', { name: 'Start at login' }));
-    expect(await within(screen.getByRole('group', { name: 'Start at login' })).findByRole('status')).toHaveTextContent('Agent Secrets starts when you log in.');
-    await userEvent.click(screen.getByRole('button', { name: "Don't start at login" }));
-    expect(await screen.findByText('Agent Secrets does not start when you log in.')).toBeInTheDocument();
-    expect(fake.callsOf('app.setStartAtLogin')).toEqual([{ enabled: true }, { enabled: false }]);
+    const box = screen.getByRole('checkbox', { name: 'Start Agent Secrets when I log in' });
+    // Until the app answers, the box is no fact: disabled, saying it is checking.
+    expect(box).toBeDisabled();
+    expect(box).toHaveAccessibleDescription('Checking…');
+    await waitFor(() => expect(box).toBeChecked());
+    expect(box).toBeEnabled();
+    expect(box).toHaveAccessibleDescription('On: it starts in the tray when you log in.');
+    await userEvent.click(box);
+    await waitFor(() => expect(box).not.toBeChecked());
+    expect(box).toHaveAccessibleDescription('Off: start it yourself after logging in.');
+    await userEvent.click(box);
+    await waitFor(() => expect(box).toBeChecked());
+    expect(fake.callsOf('app.startAtLogin')).toEqual([{}]);
+    expect(fake.callsOf('app.setStartAtLogin')).toEqual([{ enabled: false }, { enabled: true }]);
+  });
+
+  test('start at login: the box shows what the app did, not what was clicked', async () => {
+    const fake = createFakeBridge();
+    // Off, and turning it on does not take (the app answers with what is true afterwards).
+    fake.on('app.setStartAtLogin', () => ({ enabled: false }));
+    renderWithStore(fake, <SettingsView />);
+    const box = screen.getByRole('checkbox', { name: 'Start Agent Secrets when I log in' });
+    await waitFor(() => expect(box).toBeEnabled());
+    expect(box).not.toBeChecked();
+    await userEvent.click(box);
+    await waitFor(() => expect(fake.callsOf('app.setStartAtLogin')).toEqual([{ enabled: true }]));
+    await waitFor(() => expect(box).toBeEnabled());
+    expect(box).not.toBeChecked();
+  });
+
+  test('start at login: when the app cannot say, the box stays disabled and the error offers Retry', async () => {
+    const fake = createFakeBridge();
+    fake.fail('app.startAtLogin', 'INTERNAL', 'internal error', 'see the app log');
+    renderWithStore(fake, <SettingsView />);
+    const box = screen.getByRole('checkbox', { name: 'Start Agent Secrets when I log in' });
+    const settingOf = () => box.closest('.setting') as HTMLElement;
+    expect(await within(settingOf()).findByRole('alert')).toHaveTextContent('internal error — see the app log');
+    expect(box).toBeDisabled();
+    fake.on('app.startAtLogin', () => ({ enabled: true }));
+    await userEvent.click(within(settingOf()).getByRole('button', { name: 'Retry' }));
+    await waitFor(() => expect(box).toBeChecked());
+    expect(box).toBeEnabled();
+  });
+
+  test('the killswitch: says what the button, tray and shortcut do, beside what the heartbeat adds', async () => {
+    const fake = createFakeBridge();
+    renderWithStore(fake, <SettingsView />);
+    await screen.findByLabelText('Default lease time');
+    const killswitch = within(groupNamed('Killswitch and rotation')).getByRole('group', { name: 'Killswitch and rotation' });
+    const said = killswitch.getAttribute('aria-describedby') === null ? '' : document.getElementById(killswitch.getAttribute('aria-describedby')!)!.textContent!;
+    for (const what of ['KILLSWITCH button', "tray menu's Killswitch", 'shortcut', 'revokes every lease', 'stops every process started through secrets exec', 'deletes the .env files', 'locks', 'never run rotation hooks or wipe values']) {
+      expect(said).toContain(what);
+    }
+    const onTrigger = screen.getByRole('group', { name: 'When the heartbeat triggers the killswitch' });
+    expect(onTrigger).toHaveAccessibleDescription(/^It always stops every process started through secrets exec, deletes the .env files the daemon wrote, denies waiting requests and locks.*Also:$/);
+    for (const action of ['Revoke every lease', 'Run every rotation hook', 'Wipe every secret value (cannot be undone)']) expect(within(onTrigger).getByRole('checkbox', { name: action })).toBeInTheDocument();
   });
 
   test('install the command-line tool: shows where it went, or what to do', async () => {
@@ -179,7 +231,9 @@ describe('the Settings tab', () => {
     fake.fail('app.setStartAtLogin', 'INTERNAL', 'login items are not supported here', 'add the app to your session\'s autostart yourself');
     fake.fail('app.installCli', 'UNSAFE_PERMISSIONS', '/usr/local/bin is not writable', 'run the app as your user');
     renderWithStore(fake, <SettingsView />);
-    await userEvent.click(screen.getByRole('button', { name: 'Start at login' }));
+    const box = screen.getByRole('checkbox', { name: 'Start Agent Secrets when I log in' });
+    await waitFor(() => expect(box).toBeEnabled());
+    await userEvent.click(box);
     await userEvent.click(screen.getByRole('button', { name: 'Install the command-line tool' }));
     const alerts = await screen.findAllByRole('alert');
     expect(alerts.map((a) => a.textContent)).toEqual([

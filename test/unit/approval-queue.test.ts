@@ -8,7 +8,9 @@ import {
   type QueueState,
   approveParams,
   promptId,
+  settledBeforeOutcome,
 } from '../../electron/main/approval-queue.js';
+import { DaemonError } from '../../shared/errors.js';
 import type { ApprovalRequestT } from '../../shared/protocol.js';
 import { FakeClock } from '../helpers/fake-clock.js';
 
@@ -238,5 +240,22 @@ describe('approval queue', () => {
       scope: 'all',
       max_ttl: '30m',
     });
+  });
+});
+
+describe('sending an outcome the daemon no longer waits for', () => {
+  test('only "no such pending prompt" is expected (decided, withdrawn or timed out elsewhere first); every other failure is logged', () => {
+    assert.equal(settledBeforeOutcome(new DaemonError('REQUEST_NOT_FOUND', 'no pending request R-aaaa', 'list pending requests with: secrets requests')), true);
+    assert.equal(settledBeforeOutcome(new DaemonError('REQUEST_NOT_FOUND', 'no admin command C-aaaa is waiting')), true);
+    for (const failure of [
+      new DaemonError('DAEMON_NOT_RUNNING', 'the daemon is not running'),
+      new DaemonError('INVALID_PARAMS', 'max_ttl: not a duration'),
+      new DaemonError('INTERNAL', 'internal error'),
+      new Error('REQUEST_NOT_FOUND'),
+      { code: 'REQUEST_NOT_FOUND', message: 'a look-alike, not a DaemonError' },
+      undefined,
+    ]) {
+      assert.equal(settledBeforeOutcome(failure), false, String((failure as { code?: string } | undefined)?.code ?? failure));
+    }
   });
 });

@@ -16,6 +16,7 @@ import {
   isAutostartEnabled,
   keepAutostartCurrent,
   launchTarget,
+  startsAtLogin,
 } from '../../electron/main/autostart.js';
 import { freshDirs } from '../helpers/temp-dirs.js';
 
@@ -127,6 +128,36 @@ describe('autostart: macOS and Windows use login items', () => {
       assert.equal(await isAutostartEnabled(input, { openAtLogin: true }), true);
       assert.equal(await isAutostartEnabled(input, { openAtLogin: false }), false);
       assert.equal(await keepAutostartCurrent(input), false);
+    });
+  }
+});
+
+describe('autostart: what Settings shows (app.startAtLogin)', () => {
+  /** Electron's app.getLoginItemSettings, recording how it was asked. */
+  const electronReporting = (openAtLogin: boolean) => {
+    const asked: { args: string[] }[] = [];
+    return { asked, get: (options: { args: string[] }) => (asked.push(options), { openAtLogin }) };
+  };
+
+  test('Linux: the autostart entry decides; Electron is not asked (its answer means nothing there)', async () => {
+    const home = fresh();
+    const electron = electronReporting(true);
+    assert.equal(await startsAtLogin(linux(home), electron.get), false, 'no entry: off, whatever Electron says');
+    await enableAutostart(linux(home));
+    assert.equal(await startsAtLogin(linux(home), electronReporting(false).get), true, 'the entry: on');
+    writeFileSync(join(home, '.config', 'autostart', 'agent-secrets.desktop'), desktopEntry('/opt/x').replace('enabled=true', 'enabled=false'));
+    assert.equal(await startsAtLogin(linux(home), electron.get), false, 'switched off in the desktop settings: off');
+    assert.deepEqual(electron.asked, []);
+  });
+
+  for (const platform of ['darwin', 'win32'] as const) {
+    test(`${platform}: what Electron reports for the login item set with --autostart`, async () => {
+      const input: AutostartInput = { platform, home: '/Users/a', env: {}, execPath: '/Applications/Agent Secrets.app/Contents/MacOS/Agent Secrets', fs: realFs };
+      for (const openAtLogin of [true, false]) {
+        const electron = electronReporting(openAtLogin);
+        assert.equal(await startsAtLogin(input, electron.get), openAtLogin);
+        assert.deepEqual(electron.asked, [{ args: ['--autostart'] }], 'asked with the args the item was set with');
+      }
     });
   }
 });

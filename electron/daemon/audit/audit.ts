@@ -2,6 +2,7 @@
  * The audit log: append-only rows in SQLite (triggers refuse UPDATE and DELETE), each chained to the
  * previous by an HMAC. Records who, what, when and the outcome; callers never pass a secret value.
  */
+import type { AuditAction } from '../../../shared/audit-actions.js';
 import type { AuditEntryT } from '../../../shared/protocol.js';
 import type { Db } from '../store/db.js';
 import { type AuditRecord, GENESIS_MAC, canonicalEntry, entryMac, headMac } from './audit-chain.js';
@@ -9,7 +10,8 @@ import { type AuditRecord, GENESIS_MAC, canonicalEntry, entryMac, headMac } from
 export type Outcome = 'ok' | 'denied' | 'error';
 
 export interface AuditInput {
-  action: string;
+  /** Only the listed actions: the window's audit filter offers that list. */
+  action: AuditAction;
   outcome?: Outcome;
   client_id?: string | null;
   pid?: number | null;

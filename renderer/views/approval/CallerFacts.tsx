@@ -32,18 +32,20 @@ export function VerifiedFacts({ caller, level = 2 }: { caller: VerifiedCallerT |
             <dd className="mono">{caller.launcher}</dd>
             <dt>Executable</dt>
             <dd className="mono">{caller.exe ?? (caller.limited !== null ? 'not readable (another user)' : 'unknown')}</dd>
-            <dt>Command line</dt>
-            <dd className="mono">{commandLine(caller.argv)}</dd>
             <dt>Process id</dt>
             <dd>{caller.pid}</dd>
             <dt>Working directory</dt>
             <dd className="mono">{caller.cwd ?? (caller.limited !== null ? 'not readable (another user)' : 'unknown')}</dd>
+            {/* Last with the parent chain: the two facts that can run long are clamped on screen. */}
+            <dt>Command line</dt>
+            <dd className="mono command-line">{commandLine(caller.argv)}</dd>
             <dt>Started by</dt>
             <dd>
               {caller.parents.length === 0 ? (
                 'no parent processes found'
               ) : (
-                <ol className="parent-chain" aria-label="Parent processes, nearest first">
+                // Focusable: in the approval window the chain scrolls in a box of its own.
+                <ol className="parent-chain" aria-label="Parent processes, nearest first" tabIndex={0}>
                   {caller.parents.map((parent) => (
                     <li key={parent.pid} className="mono">
                       {parent.pid} {parent.exe ?? 'unknown'}

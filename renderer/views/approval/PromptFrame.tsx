@@ -61,21 +61,25 @@ export function PromptFrame({ title, expiresAt, settled, onDeny, allow, children
         </p>
       )}
       {open && (
-        <>
-          <p className="deadline">
-            Denied automatically in <Countdown until={expiresAt} />
-          </p>
-          <div className="decision">
+        // One block kept at the window's bottom edge however long the facts above it are: the countdown,
+        // Deny and the Allow controls in one row (the window is fixed at approvalWindowOptions' size).
+        <div className="decision">
+          <div className="decision-status">
+            <p className="deadline">
+              Denied automatically in <Countdown until={expiresAt} />
+            </p>
+            {!armed && <p className="muted allow-wait-note">Allow unlocks after a second in focus.</p>}
+          </div>
+          <div className="decision-row">
             <button type="button" className="primary" autoFocus disabled={action.busy} onClick={deny}>
               Deny
             </button>
-            <div ref={allowArea} className={armed ? 'allow-area' : 'allow-area allow-waiting'}>
+            <div ref={allowArea} className="allow-area">
               {allow({ enabled: armed && !action.busy, decide })}
             </div>
-            {!armed && <p className="muted allow-wait-note">Allow unlocks once this window has been in focus for a second.</p>}
-            <ErrorNote error={action.error} />
           </div>
-        </>
+          <ErrorNote error={action.error} />
+        </div>
       )}
     </main>
   );

@@ -1,34 +1,5 @@
 /**
- * The actions the daemon writes to the audit log (grep `action:` in electron/daemon), for the action
- * filter. Kept here because only the timeline offers them as a choice; the daemon accepts any string,
- * so an action missing from this list is still shown, just not offered as a filter.
+ * The actions the audit filter offers: the daemon's own list (shared/audit-actions.ts), which types
+ * what it may write, so the filter cannot miss one. An action not in it (an older log) is still shown.
  */
-export const AUDIT_ACTIONS = [
-  'lease.granted',
-  'lease.renewed',
-  'lease.revoked',
-  'lease.expired',
-  'approval.requested',
-  'approval.decided',
-  'approval.refused',
-  'client.allowed',
-  'client.forgotten',
-  'client.grant_revoked',
-  'secret.added',
-  'secret.updated',
-  'secret.removed',
-  'secret.rotated',
-  'secret.rotation_failed',
-  'killswitch.engaged',
-  'killswitch.disengaged',
-  'heartbeat.failed',
-  'heartbeat.triggered',
-  'admin.denied',
-  'admin.confirmation_requested',
-  'admin.confirmation_decided',
-  'connection.refused',
-  'daemon.started',
-  'daemon.stopped',
-  'store.initialized',
-  'clock.jumped',
-] as const;
+export { AUDIT_ACTIONS } from '../../../shared/audit-actions.js';

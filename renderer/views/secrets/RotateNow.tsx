@@ -1,7 +1,9 @@
 /**
  * Run a secret's rotation hook now (`secrets.rotate`; the window acts as the person, so any secret)
  * and say how it went: rotated, or failed with the reason, exit code and duration. What the hook
- * printed never reaches the window. Without a hook the button is disabled and says why.
+ * printed never reaches the window. Without a hook the button is disabled and says why, visibly, with
+ * the way to get one: a hook is set only when a secret is added (`secrets set` and Replace value
+ * change the value alone, and `secrets add` refuses a name that exists), so it is delete and add again.
  */
 import { useState } from 'react';
 import type { ResultOf } from '../../../shared/protocol.js';
@@ -20,23 +22,31 @@ export function RotateNow({ name, hasHook }: { name: string; hasHook: boolean })
   });
   const whyNot = `rotate-why-${name}`;
   return (
-    <span className="rotate-now">
-      <button type="button" disabled={!hasHook || rotate.busy} aria-describedby={hasHook ? undefined : whyNot} onClick={() => void rotate.run()}>
-        {rotate.busy ? 'Rotating…' : 'Rotate now'}
-      </button>
+    <>
+      <span className="rotate-now">
+        <button type="button" disabled={!hasHook || rotate.busy} aria-describedby={hasHook ? undefined : whyNot} onClick={() => void rotate.run()}>
+          {rotate.busy ? 'Rotating…' : 'Rotate now'}
+        </button>
+        {outcome !== null && (
+          <span role="status" className={outcome.rotated ? 'rotate-outcome ok' : 'rotate-outcome bad'}>
+            {describeOutcome(outcome)}
+          </span>
+        )}
+        <ErrorNote error={rotate.error} />
+      </span>
+      {/* A sibling of the row's buttons, so the layout can put it under all of them. */}
       {!hasHook && (
-        <span id={whyNot} className="visually-hidden">
-          {name} has no rotation hook; add one with: secrets add NAME --rotate-via CMD
-        </span>
+        <small id={whyNot} className="muted rotate-why">
+          {noHookText(name)}
+        </small>
       )}
-      {outcome !== null && (
-        <span role="status" className={outcome.rotated ? 'rotate-outcome ok' : 'rotate-outcome bad'}>
-          {describeOutcome(outcome)}
-        </span>
-      )}
-      <ErrorNote error={rotate.error} />
-    </span>
+    </>
   );
+}
+
+/** Why Rotate now is disabled, and the way to a hook that works on a secret that already exists. */
+export function noHookText(name: string): string {
+  return `No rotation hook. To add one, delete ${name} and add it again with a hook (the form below, or: secrets add ${name} --rotate-via CMD).`;
 }
 
 export function describeOutcome(o: Outcome): string {

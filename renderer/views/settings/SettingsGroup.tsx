@@ -52,15 +52,29 @@ export function SettingsGroup({ group, saved, draft, restartNeeded, onChange, on
   };
   return (
     <form className="settings-group" aria-labelledby={`settings-${group.id}-legend`} onSubmit={submit}>
-      <fieldset>
+      <fieldset aria-describedby={group.intro === undefined ? undefined : `settings-${group.id}-intro`}>
         <legend id={`settings-${group.id}-legend`}>{group.legend}</legend>
+        {group.intro !== undefined && (
+          <p id={`settings-${group.id}-intro`} className="muted group-intro">
+            {group.intro}
+          </p>
+        )}
         {group.fields.filter((f) => f.within === undefined).map(field)}
-        {nested.map((legend) => (
-          <fieldset key={legend}>
-            <legend>{legend}</legend>
-            {group.fields.filter((f) => f.within === legend).map(field)}
-          </fieldset>
-        ))}
+        {nested.map((legend, i) => {
+          const intro = group.nestedIntros?.[legend];
+          const introId = `settings-${group.id}-nested-${i}-intro`;
+          return (
+            <fieldset key={legend} aria-describedby={intro === undefined ? undefined : introId}>
+              <legend>{legend}</legend>
+              {intro !== undefined && (
+                <p id={introId} className="muted group-intro">
+                  {intro}
+                </p>
+              )}
+              {group.fields.filter((f) => f.within === legend).map(field)}
+            </fieldset>
+          );
+        })}
         <div className="toolbar">
           <button type="submit" className="primary" aria-label={`Save ${group.legend}`} disabled={!dirty || save.busy}>
             {save.busy ? 'Saving…' : 'Save'}

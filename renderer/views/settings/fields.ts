@@ -21,11 +21,21 @@ export interface FieldSpec {
 export interface GroupSpec {
   id: string;
   legend: string;
+  /** What the group is about, shown under its legend. */
+  intro?: string;
+  /** The same for a nested fieldset, by its `within` legend. */
+  nestedIntros?: Readonly<Record<string, string>>;
   fields: readonly FieldSpec[];
 }
 
 const DURATION_HELP = 'A duration such as 90s, 30m or 1h30m';
 const ON_TRIGGER = 'When the heartbeat triggers the killswitch';
+
+/**
+ * What engaging always does, whoever engages it (electron/daemon/killswitch/killswitch.ts): the
+ * button, tray and shortcut engage with these alone; the heartbeat adds the fail actions chosen here.
+ */
+export const KILLSWITCH_ALWAYS = 'stops every process started through secrets exec, deletes the .env files the daemon wrote, denies waiting requests and locks: no secret is leased until you disengage it';
 
 export const GROUPS: readonly GroupSpec[] = [
   {
@@ -56,6 +66,7 @@ export const GROUPS: readonly GroupSpec[] = [
   {
     id: 'heartbeat',
     legend: 'Heartbeat (dead-man switch)',
+    nestedIntros: { [ON_TRIGGER]: `It always ${KILLSWITCH_ALWAYS}. Also:` },
     fields: [
       { path: 'heartbeat.enabled', label: 'Engage the killswitch when the heartbeat URL stays down', kind: 'checkbox' },
       { path: 'heartbeat.url', label: 'Heartbeat URL', kind: 'text', placeholder: 'https://…', help: 'Checked with a GET; any 2xx answer counts as up' },
@@ -70,6 +81,7 @@ export const GROUPS: readonly GroupSpec[] = [
   {
     id: 'killswitch',
     legend: 'Killswitch and rotation',
+    intro: `The KILLSWITCH button, the tray menu's Killswitch and the shortcut act at once, without asking. Engaging revokes every lease and ${KILLSWITCH_ALWAYS}. They never run rotation hooks or wipe values (only the heartbeat can, if you choose so above). The tray's Lock does the same but lets the leases already given run out.`,
     fields: [
       { path: 'killswitch_grace', label: 'Time supervised processes get to exit before they are killed', kind: 'duration', help: DURATION_HELP },
       {
