@@ -103,6 +103,24 @@ describe('the Secrets tab', () => {
     expectNoValueShown(VALUE);
   });
 
+  test('add: a value too short for exec to hide is said to be so while typed, and still stored', async () => {
+    const fake = createFakeBridge();
+    fake.on('secrets.add', (p) => ({ secret: fakeSecret(p.name) }));
+    renderWithStore(fake, <SecretsView />);
+    await userEvent.type(await screen.findByLabelText('Name'), 'pin');
+    const value = screen.getByLabelText('Value');
+    await userEvent.type(value, '123');
+    const note = screen.getByText(/^pin is shorter than 4 characters: secrets exec will refuse to run with it/);
+    expect(value).toHaveAccessibleDescription(note.textContent!);
+    await userEvent.type(value, '4');
+    expect(screen.queryByText(/shorter than 4 characters/)).toBeNull();
+    expect(value).not.toHaveAttribute('aria-describedby');
+    await userEvent.type(value, '{Backspace}');
+    await userEvent.click(screen.getByRole('button', { name: 'Add secret' }));
+    expect(fake.callsOf('secrets.add')).toEqual([{ name: 'pin', value: '123' }]);
+    expect(screen.queryByText(/shorter than 4 characters/), 'the field is cleared, and with it the note').toBeNull();
+  });
+
   test('add: optional fields left empty are not sent', async () => {
     const fake = createFakeBridge();
     fake.on('secrets.add', (p) => ({ secret: fakeSecret(p.name) }));

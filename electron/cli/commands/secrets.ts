@@ -1,9 +1,9 @@
 /** add, set, rm, list: managing the secrets themselves (add/set/rm are admin actions). */
 import { DaemonError } from '../../../shared/errors.js';
+import { tooShortToMask, tooShortToMaskNote } from '../../../shared/mask-length.js';
 import type { SecretMetaT } from '../../../shared/protocol.js';
 import { CLIENT_ID_OPTION, type Command, PASSPHRASE_OPTION } from '../command.js';
 import { deriveClientId } from '../client-id.js';
-import { MIN_MASKED_LENGTH, tooShortToMask } from '../exec/masker.js';
 import { table } from '../format.js';
 import { readSecretValue } from '../inputs.js';
 import { printSuccess } from '../output.js';
@@ -16,7 +16,7 @@ const describe = (s: SecretMetaT) => `${s.name}${s.description ? ` — ${s.descr
  */
 function withValueWarnings(secret: SecretMetaT, value: string): SecretMetaT & { warnings?: string[] } {
   if (!tooShortToMask(value)) return secret;
-  const warning = `${secret.name} is shorter than ${MIN_MASKED_LENGTH} characters: secrets exec will refuse to run with it, since it could not hide it in a command's output`;
+  const warning = tooShortToMaskNote(secret.name);
   process.stderr.write(`secrets: warning: ${warning}\n`);
   return { ...secret, warnings: [warning] };
 }

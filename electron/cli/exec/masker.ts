@@ -10,23 +10,14 @@
  *
  * This stops accidental echo (a debug print, a logged header, an error that quotes its input). It
  * cannot stop a command that wants to leak a value: reversed, split, xor'ed, re-encoded any other way,
- * it is not recognised.
+ * it is not recognised. Values too short to mask are left as they are (shared/mask-length.ts).
  */
+import { tooShortToMask } from '../../../shared/mask-length.js';
+
 export interface MaskedValue {
   /** The secret's name, shown in the marker. */
   name: string;
   value: string;
-}
-
-/** Shorter values are not masked: masking "1" or "ab" would garble all output, and hides little. */
-export const MIN_MASKED_LENGTH = 4;
-
-/**
- * A value the masker leaves as it is. exec refuses to run a command with one (it would show in the
- * output), and `secrets add`/`set` warn when they store one.
- */
-export function tooShortToMask(value: string): boolean {
-  return value.length < MIN_MASKED_LENGTH;
 }
 
 /**

@@ -11,7 +11,7 @@ import { APPROVAL_PENDING_NOTIFICATION } from '../../../shared/notifications.js'
 import type { ApprovalRequestT, DaemonEvent, LeaseGrantedT } from '../../../shared/protocol.js';
 import type { ProjectSecret } from '../project-config.js';
 import { RpcClient } from '../rpc-client.js';
-import { MIN_MASKED_LENGTH, tooShortToMask } from './masker.js';
+import { MIN_MASKED_LENGTH, tooShortToMask } from '../../../shared/mask-length.js';
 import { type Sink, type SupervisedRun, runSupervised } from './supervisor.js';
 
 export interface SecretsCommand {

@@ -48,7 +48,7 @@ export function AddSecretForm({ onAdded }: { onAdded: (name: string) => void }) 
             onChange={(e) => setName(e.target.value)}
           />
         </label>
-        <SecretValueInput id="add-secret-value" label="Value" value={value} onChange={setValue} />
+        <SecretValueInput id="add-secret-value" label="Value" name={name} value={value} onChange={setValue} />
       </div>
       {nameError !== null && (
         <div id="add-secret-name-error">

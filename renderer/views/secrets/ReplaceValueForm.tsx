@@ -18,7 +18,7 @@ export function ReplaceValueForm({ name, onDone }: { name: string; onDone: (repl
   return (
     <form className="replace-value" aria-label={`Replace the value of ${name}`} onSubmit={(e) => void submit(e)}>
       <div className="form-row">
-        <SecretValueInput id={`replace-${name}`} label={`New value for ${name}`} value={value} onChange={setValue} />
+        <SecretValueInput id={`replace-${name}`} label={`New value for ${name}`} name={name} value={value} onChange={setValue} />
         <button type="submit" className="primary" disabled={replace.busy}>
           {replace.busy ? 'Saving…' : 'Save new value'}
         </button>
