@@ -5,7 +5,7 @@
  * of every view, light and dark, go to test-artifacts/screenshots (git-ignored).
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -201,7 +201,7 @@ describe('the window, end to end', () => {
     assert.equal((await store.cli(['list', '--json'])).json.data.secrets.length, 1, 'refused: the secret is still there');
   });
 
-  test('the audit filters find one entry among 100,000 (client, text search, action and time range); the chain verifies', async () => {
+  test('the audit filters find one entry among 100,000 (client, text search, action and time range), it opens whole, the export saves it; the chain verifies', async () => {
     await dashboard.getByRole('tab', { name: 'Audit' }).click();
     const table = dashboard.getByRole('table', { name: /audit/i });
     await table.getByRole('row').nth(5).waitFor();
@@ -214,6 +214,18 @@ describe('the window, end to end', () => {
     await until(async () => (await table.getByRole('row').count()) === 2 && (await rows.count()) === 1, 'the header row and the one entry', 10_000);
     assert.match(await rows.first().innerText(), /NEEDLE_SECRET/);
     const at = (await rows.first().locator('time').getAttribute('datetime'))!;
+    // The row opens whole below the table; the export saves what the filters show, as a file.
+    await rows.first().click();
+    const entry = dashboard.getByRole('region', { name: /^Entry #\d+$/ });
+    await entry.getByText('L-needle000001', { exact: true }).waitFor();
+    await shoot(dashboard, 'dashboard-audit-entry-light');
+    const download = dashboard.waitForEvent('download');
+    await dashboard.getByRole('button', { name: 'Export JSONL' }).click();
+    const saved = await download;
+    assert.match(saved.suggestedFilename(), /^agent-secrets-audit-\d{4}-\d{2}-\d{2}\.jsonl$/);
+    const exported = readFileSync(await saved.path(), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as { client_id: string; secret_name: string; lease_id: string });
+    assert.deepEqual(exported.map((e) => [e.client_id, e.secret_name, e.lease_id]), [['needle-agent', 'NEEDLE_SECRET', 'L-needle000001']]);
+    await entry.getByRole('button', { name: 'Close' }).click();
     await clear();
     await until(async () => (await rows.count()) === 0, 'the newest entries again');
 
