@@ -3,7 +3,7 @@
  * (first run, waiting for the passphrase, a headless daemon to take over) it shows what the person has
  * to do first instead (`app.state`).
  */
-import { type KeyboardEvent, useEffect, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { AppState, UiService } from '../../shared/ui-service.js';
 import { ErrorNote } from '../components/ErrorNote.js';
 import { BridgeProvider } from '../store/bridge.js';
@@ -42,7 +42,9 @@ export function Dashboard({ bridge, initialTab = 'leases' }: { bridge: UiService
       (state) => (setApp(state), setError(null)),
       (caught: unknown) => setError(toUiError(caught)),
     );
-  useEffect(() => void readState(), [bridge]);
+  // A layout effect: the first call leaves during the first commit, not after the browser has painted
+  // "Starting…" (a passive effect waits for that paint), as the audit timeline's first page does.
+  useLayoutEffect(() => void readState(), [bridge]);
 
   let body;
   if (error !== null) body = <ErrorNote error={error} onRetry={() => void readState()} />;
