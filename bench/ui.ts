@@ -5,13 +5,15 @@
  * leases and when the audit timeline shows its first rows over 100,000 entries; the longest frame
  * while scrolling the timeline; and what changes in the page while the countdowns tick.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { Page } from 'playwright-core';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
 import { fillAudit } from '../test/helpers/audit-fill.js';
 import { AppWindows, launchChromium } from '../test/helpers/browser-app.js';
 import { launchTrayApp } from '../test/helpers/tray-app.js';
-import { PASSPHRASE, withStore } from './harness.js';
+import { PASSPHRASE, REPO, withStore } from './harness.js';
 import type { SectionResult } from './report.js';
 import { callAll } from './rpc.js';
 import { fmtInt, fmtMs, median } from './stats.js';
@@ -146,6 +148,41 @@ const MUTATIONS_WHILE_TICKING = `async (duration) => {
   return { inside, outside };
 }`;
 
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+
+/**
+ * The floor under every first render here: the dashboard's files from a plain static server (no app,
+ * no relay, no bridge, nothing called), navigation start to DOMContentLoaded — fetching, compiling and
+ * running its scripts in a fresh renderer. The page then stops at the missing bridge, which is fine.
+ */
+async function loadingFloor(browser: Browser, runs: number): Promise<number[]> {
+  const root = join(REPO, 'dist', 'renderer');
+  const server = createServer((request, response) => {
+    const path = normalize(new URL(request.url ?? '/', 'http://127.0.0.1').pathname);
+    try {
+      response.writeHead(200, { 'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(join(root, path)));
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const times: number[] = [];
+    // One unmeasured load first, as for the app's pages.
+    for (let i = 0; i <= runs; i++) {
+      const context = await browser.newContext({ viewport: { width: 1200, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/index.html#leases`, { waitUntil: 'domcontentloaded' });
+      const dcl = (await page.evaluate(`performance.getEntriesByType('navigation')[0].domContentLoadedEventStart`)) as number;
+      if (i > 0) times.push(dcl);
+      await context.close();
+    }
+    return times;
+  } finally {
+    await new Promise((resolve) => server.close(resolve));
+  }
+}
+
 async function scrollFrames(page: Page, ms: number): Promise<number[]> {
   return page.evaluate(`(${SCROLL_FRAMES})(${ms})`) as Promise<number[]>;
 }
@@ -180,6 +217,7 @@ export async function benchUi(options: UiOptions): Promise<SectionResult> {
         dashboardRenders.push(await dashboardRender());
         timelineRenders.push(await timelineRender());
       }
+      const floor = await loadingFloor(browser, options.runs);
       const dashboard = dashboardRenders.map((r) => r.at);
       const timeline = timelineRenders.map((r) => r.at);
 
@@ -200,6 +238,7 @@ export async function benchUi(options: UiOptions): Promise<SectionResult> {
         rows: [
           { metric: `dashboard first render, ${fmtInt(options.leases)} active leases (count + rows in view)`, measured: `${fmtMs(median(dashboard))} (max ${fmtMs(Math.max(...dashboard))})`, target: { value: 300, direction: 'max', label: '≤ 300 ms' }, value: median(dashboard) },
           splitRow(dashboardRenders, 'dashboard'),
+          { metric: '  floor: the same scripts from a static server, no app (navigation → DOMContentLoaded)', measured: `${fmtMs(median(floor))} (max ${fmtMs(Math.max(...floor))})` },
           {
             metric: '  countdowns ticking: DOM changes outside countdowns in 3 s',
             measured: `${fmtInt(ticking.outside)} (inside countdowns: ${fmtInt(ticking.inside)}; ${fmtInt(leaseRowsInDom)} lease rows in the DOM)`,

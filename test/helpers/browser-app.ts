@@ -18,7 +18,18 @@ import { REPO } from './store.js';
 import type { Fetched, Push, RunningApp } from './tray-app.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+// The omnibox features: headless Chromium 156 builds its address bar's popup as a WebUI page (~140
+// chrome:// modules) for every new window, on the same two cores as the page measured; the app's
+// windows (Electron) have no address bar.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxFullPopup,WebUIOmniboxAimPopup',
+];
 const APP_ORIGIN = 'app://bundle';
 
 export type PageName = 'index.html' | 'approval.html';
