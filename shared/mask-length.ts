@@ -14,3 +14,13 @@ export function tooShortToMask(value: string): boolean {
 export function tooShortToMaskNote(name: string): string {
   return `${name} is shorter than ${MIN_MASKED_LENGTH} characters: secrets exec will refuse to run with it, since it could not hide it in a command's output`;
 }
+
+/**
+ * Says so, on stderr, for each stored value exec will refuse: to the person storing it (add, set,
+ * import), rather than to an agent the first time it runs. Returns the notes for the data's `warnings`.
+ */
+export function warnTooShortToMask(stored: readonly { name: string; value: string }[], stderr: { write(text: string): unknown }): string[] {
+  const notes = stored.filter((s) => tooShortToMask(s.value)).map((s) => tooShortToMaskNote(s.name));
+  for (const note of notes) stderr.write(`secrets: warning: ${note}\n`);
+  return notes;
+}

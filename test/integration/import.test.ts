@@ -37,6 +37,17 @@ test('import dotenv: every KEY=value becomes a secret with its exact value, unde
   assert.ok(!result.stdout.includes('ghp_FromDotenv'), 'values are not printed');
 });
 
+test('import dotenv: a value too short for exec to hide is imported with a warning naming it, never the value', async () => {
+  const file = join(scratch, 'short.env');
+  writeFileSync(file, 'PIN=739\nAPI_TOKEN=long-enough-value\n');
+  const result = await store.admin(['import', 'dotenv', file, '--prefix', 'short_']);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.json.data.imported, ['short_PIN', 'short_API_TOKEN']);
+  assert.deepEqual(result.json.data.warnings, ["short_PIN is shorter than 4 characters: secrets exec will refuse to run with it, since it could not hide it in a command's output"]);
+  assert.match(result.stderr, /^secrets: warning: short_PIN is shorter than 4 characters/m);
+  assert.ok(!result.stderr.includes('739') && !result.stdout.includes('739'), 'the value is never printed');
+});
+
 test('importing again skips existing names and never overwrites', async () => {
   await store.admin(['set', 'proj_SINGLE'], { input: 'changed by hand' });
   const again = await store.admin(['import', 'dotenv', DOTENV, '--prefix', 'proj_']);

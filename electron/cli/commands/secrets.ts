@@ -1,6 +1,6 @@
 /** add, set, rm, list: managing the secrets themselves (add/set/rm are admin actions). */
 import { DaemonError } from '../../../shared/errors.js';
-import { tooShortToMask, tooShortToMaskNote } from '../../../shared/mask-length.js';
+import { warnTooShortToMask } from '../../../shared/mask-length.js';
 import type { SecretMetaT } from '../../../shared/protocol.js';
 import { CLIENT_ID_OPTION, type Command, PASSPHRASE_OPTION } from '../command.js';
 import { deriveClientId } from '../client-id.js';
@@ -10,15 +10,10 @@ import { printSuccess } from '../output.js';
 
 const describe = (s: SecretMetaT) => `${s.name}${s.description ? ` — ${s.description}` : ''}`;
 
-/**
- * A stored value exec will refuse (it cannot mask it): said to the person storing it, on stderr and in
- * the data's `warnings` (as `status` has them), rather than to an agent the first time it runs.
- */
+/** A stored value exec will refuse: said on stderr and in the data's `warnings` (as `status` has them). */
 function withValueWarnings(secret: SecretMetaT, value: string): SecretMetaT & { warnings?: string[] } {
-  if (!tooShortToMask(value)) return secret;
-  const warning = tooShortToMaskNote(secret.name);
-  process.stderr.write(`secrets: warning: ${warning}\n`);
-  return { ...secret, warnings: [warning] };
+  const warnings = warnTooShortToMask([{ name: secret.name, value }], process.stderr);
+  return warnings.length === 0 ? secret : { ...secret, warnings };
 }
 
 export const add: Command = {

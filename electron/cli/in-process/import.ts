@@ -4,6 +4,7 @@
  * never overwritten. Prints the `.secrets.json` entries to use.
  */
 import { DaemonError, isDaemonError } from '../../../shared/errors.js';
+import { warnTooShortToMask } from '../../../shared/mask-length.js';
 import { ENV_VAR_PATTERN as ENV_VAR, SECRET_NAME_PATTERN } from '../../../shared/names.js';
 import { type Command, PASSPHRASE_OPTION } from '../command.js';
 import type { CommandContext } from '../context.js';
@@ -52,7 +53,8 @@ async function importAll(ctx: CommandContext, entries: Entry[]) {
     }
   }
   const project = { secrets: entries.filter((e) => imported.includes(e.name)).map((e) => ({ name: e.name, env_var: e.env_var })) };
-  return { imported, skipped, secrets_json: project };
+  const warnings = warnTooShortToMask(entries.filter((e) => imported.includes(e.name)), process.stderr);
+  return { imported, skipped, secrets_json: project, ...(warnings.length > 0 ? { warnings } : {}) };
 }
 
 export const importCommand: Command = {
