@@ -80,6 +80,8 @@ export function runNode(args: string[], env: Record<string, string>, options: { 
       clearTimeout(timer);
       resolvePromise({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ms });
     });
+    // A child that exits without reading its input fails this write with EPIPE: its exit code says why.
+    child.stdin?.on('error', () => {});
     if (options.input !== undefined) child.stdin!.end(options.input);
   });
 }

@@ -64,6 +64,9 @@ export function runNode(argv: string[], env: Record<string, string>, options: Cl
       const stdout = Buffer.concat(out).toString('utf8');
       resolvePromise({ code, signal, stdout, stderr: Buffer.concat(err).toString('utf8'), json: parseJson(stdout) });
     });
+    // A child that exits without reading its input (the daemon it talks to was just killed, in the
+    // crash loop) makes this write fail with EPIPE: what it did is in its exit code and output.
+    child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');
   });
 }
