@@ -7,6 +7,7 @@
  */
 import type { ErrorCode } from './errors.js';
 import { SECRET_NAME_PATTERN } from './names.js';
+import { shSingleQuoted } from './sh-quote.js';
 
 export interface NextAction {
   command: string;
@@ -51,7 +52,7 @@ const execWith = (description: string) => act('secrets exec --client-id ID -- CM
 
 /** A shell word: plain when it is safe unquoted, else single-quoted. */
 function shellWord(word: string): string {
-  return /^[A-Za-z0-9._:@+=,/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9._:@+=,/-]+$/.test(word) ? word : shSingleQuoted(word);
 }
 
 /** The caller's own command line, to run again. */

@@ -11,6 +11,7 @@
  */
 import { posix } from 'node:path';
 import type { ErrorCode } from '../../shared/errors.js';
+import { shSingleQuoted } from '../../shared/sh-quote.js';
 
 /** The second line of every shim we write: how a later install recognises a file it may replace. */
 export const SHIM_MARKER = '# agent-secrets-shim 1';
@@ -36,11 +37,6 @@ export function shimTarget(platform: NodeJS.Platform, home: string): ShimTarget 
   }
 }
 
-/** `text` as one single-quoted sh word: nothing inside is expanded. */
-function shQuote(text: string): string {
-  return `'${text.replaceAll("'", `'\\''`)}'`;
-}
-
 /**
  * The POSIX sh script. It finds `node` on PATH (or `$AGENT_SECRETS_NODE`), checks its major version,
  * and execs it with the CLI and every argument unchanged. When it cannot, it fails like the CLI does
@@ -53,7 +49,7 @@ export function shimScript(cliPath: string): string {
 ${SHIM_MARKER} - the \`secrets\` command, installed by the Agent Secrets app (Settings: Install command-line tool).
 # It runs the command-line tool bundled with the app under this machine's Node.js (${MIN_NODE_MAJOR} or later).
 # Safe to delete; installing again from the app rewrites it.
-cli=${shQuote(cliPath)}
+cli=${shSingleQuoted(cliPath)}
 node=\${AGENT_SECRETS_NODE:-node}
 
 json=1
@@ -150,7 +146,7 @@ export async function installShim(input: InstallInput): Promise<InstallResult> {
       ok: false,
       code: 'not-our-file',
       message: `${target.path} already exists and was not installed by Agent Secrets, so it was left alone.`,
-      hint: `If it is an old copy of the secrets command you no longer want, delete it and install again: rm ${shQuote(target.path)}`,
+      hint: `If it is an old copy of the secrets command you no longer want, delete it and install again: rm ${shSingleQuoted(target.path)}`,
     };
   }
 

@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import { agentsOnly, sameUserOnly } from '../../electron/daemon/server/admission.js';
 import { eventForAgent } from '../../electron/daemon/server/agent-events.js';
-import { BURST_MS, NAMED_LAUNCHERS } from '../../electron/daemon/server/agent-proof-audit.js';
+import { BURST_MS, NAMED_AT_MOST } from '../../electron/daemon/server/agent-proof-audit.js';
 import { createDispatch, type Dispatch } from '../../electron/daemon/server/dispatch.js';
 import { createHandlers } from '../../electron/daemon/server/handlers.js';
 import { makeEvent } from '../../electron/daemon/events.js';
@@ -160,7 +160,7 @@ describe('the dispatch on the agent socket', () => {
     t.clock.advance(BURST_MS);
     const ended = t.core.audit.query({ action: 'admin.denied' });
     assert.equal(ended.length, 2);
-    assert.deepEqual(ended[1]!.detail, { reason: 'agent_socket', burst: 'ended', refused: 2, methods: ['status', 'secrets.add'], launchers: [BOT], named_at_most: NAMED_LAUNCHERS });
+    assert.deepEqual(ended[1]!.detail, { reason: 'agent_socket', burst: 'ended', refused: 2, methods: ['status', 'secrets.add'], launchers: [BOT], named_at_most: NAMED_AT_MOST });
     assert.equal(t.core.secrets.exists('x'), false);
   });
 
@@ -185,7 +185,7 @@ describe('the dispatch on the agent socket', () => {
     db.close();
     const entries = rows.map((row) => JSON.parse(row.entry) as { detail: { burst: string; refused?: number; launchers?: string[] } });
     assert.deepEqual(entries.map((entry) => [entry.detail.burst, entry.detail.refused ?? 1]), [['started', 1], ['ended', 2000], ['started', 1], ['ended', 2000]]);
-    assert.equal(entries[1]!.detail.launchers!.length, NAMED_LAUNCHERS, 'a flood names a few launchers, not every made-up one');
+    assert.equal(entries[1]!.detail.launchers!.length, NAMED_AT_MOST, 'a flood names a few launchers, not every made-up one');
   });
 
   test('the killswitch takes only its plain form there', async () => {

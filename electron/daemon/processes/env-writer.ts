@@ -10,6 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname } from 'node:path';
 import { DaemonError } from '../../../shared/errors.js';
 import type { LeaseGrantedT } from '../../../shared/protocol.js';
+import { shSingleQuoted } from '../../../shared/sh-quote.js';
 import { AnchoredDir, type DirRecord, type FileIdentity, identityOf, procFdAvailable } from './anchored-dir.js';
 import type { EnvFiles } from './env-files.js';
 
@@ -34,9 +35,9 @@ const EXPANDED_IN_DOUBLE_QUOTES = /["\\$`]/;
  * sh's form (`'it'\''s'`), which dotenv reads differently: `shOnly` says so.
  */
 export function envQuote(value: string): { text: string; shOnly: boolean } {
-  if (!value.includes("'")) return { text: `'${value}'`, shOnly: false };
+  if (!value.includes("'")) return { text: shSingleQuoted(value), shOnly: false };
   if (!EXPANDED_IN_DOUBLE_QUOTES.test(value)) return { text: `"${value}"`, shOnly: false };
-  return { text: `'${value.replaceAll("'", `'\\''`)}'`, shOnly: true };
+  return { text: shSingleQuoted(value), shOnly: true };
 }
 
 export function envFileText(entries: EnvEntry[], clientId: string, now: Date): string {

@@ -3,7 +3,7 @@
  * Each proof there is refused unchecked (agent-rights.ts), so nothing throttles the sender the way the
  * owner's socket throttles wrong proofs: one entry per proof would be thousands a second. Instead the
  * first proof of a burst is audited in full, and the burst ends BURST_MS later with one entry counting
- * every proof it refused and naming the launchers that sent them (at most NAMED_LAUNCHERS): at most two
+ * every proof it refused and naming the launchers that sent them (at most NAMED_AT_MOST): at most two
  * entries a minute, however fast an agent sends.
  */
 import type { Journal } from '../audit/journal.js';
@@ -14,8 +14,8 @@ const log = createLogger('agent-socket');
 
 /** How long one burst collects refusals before its count is written. */
 export const BURST_MS = 60_000;
-/** Launchers named in a burst's closing entry (a flood may come from many made-up programs). */
-export const NAMED_LAUNCHERS = 5;
+/** Launchers (and methods) named in a burst's closing entry: a flood may come from many made-up programs. */
+export const NAMED_AT_MOST = 5;
 
 export interface ProofOffer {
   method: string;
@@ -41,8 +41,8 @@ export class AgentProofAudit {
   refused(offer: ProofOffer): void {
     if (this.burst !== null) {
       this.burst.refused++;
-      if (this.burst.methods.size < NAMED_LAUNCHERS) this.burst.methods.add(offer.method);
-      if (offer.launcher !== null && this.burst.launchers.size < NAMED_LAUNCHERS) this.burst.launchers.add(offer.launcher);
+      if (this.burst.methods.size < NAMED_AT_MOST) this.burst.methods.add(offer.method);
+      if (offer.launcher !== null && this.burst.launchers.size < NAMED_AT_MOST) this.burst.launchers.add(offer.launcher);
       return;
     }
     this.burst = {
@@ -87,7 +87,7 @@ export class AgentProofAudit {
           refused: burst.refused,
           methods: [...burst.methods],
           launchers: [...burst.launchers],
-          named_at_most: NAMED_LAUNCHERS,
+          named_at_most: NAMED_AT_MOST,
         },
       }),
     );

@@ -5,7 +5,7 @@
  * its own rather than leaving "To" alone under the rest.
  */
 import type { ChangeEvent } from 'react';
-import { AUDIT_ACTIONS } from './actions.js';
+import { AUDIT_ACTIONS } from '../../../shared/audit-actions.js';
 import { type AuditFilters, isFiltered } from './filters.js';
 
 interface Props {
