@@ -27,7 +27,8 @@ export const APP_ROOT = `${APP_ORIGIN}/`;
 /**
  * For `protocol.registerSchemesAsPrivileged` (before `app.ready`): standard (real origin, relative URLs)
  * and secure (a secure context); nothing that loosens the page's rules (no CSP bypass, no service
- * workers, no fetch/CORS from other origins).
+ * workers, no fetch/CORS from other origins). No V8 code cache: Chromium keeps it in the profile
+ * directory, which an agent running as the person can write, and V8 runs a cached entry as it finds it.
  */
 export const APP_SCHEME_PRIVILEGES: CustomScheme = {
   scheme: APP_SCHEME,

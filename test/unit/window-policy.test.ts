@@ -92,6 +92,8 @@ test('the app scheme is standard and secure and loosens nothing', () => {
   assert.equal(p.standard, true);
   assert.equal(p.secure, true);
   for (const loosening of ['bypassCSP', 'allowServiceWorkers', 'supportFetchAPI', 'corsEnabled'] as const) assert.equal(p[loosening], false, loosening);
+  // V8 would run a code-cache entry an agent planted in the profile directory as the page's code.
+  assert.equal(p.codeCache, false, 'no V8 code cache for the app scheme');
 });
 
 test("isAppUrl: the app's own pages, under a file:// root given as URL or as the directory path", () => {
