@@ -93,16 +93,25 @@ export class SteadyClock implements Clock {
     return move;
   }
 
+  /**
+   * observe(), for callers that must go on either way (the watch, every request): a move that cannot
+   * be taken in now (its audit entry refused by a full disk) is logged and tried again at the next
+   * look, and meanwhile the daemon keeps the time it had — a failing disk must not stop reads.
+   */
+  observeOrLog(): void {
+    try {
+      this.observe();
+    } catch (error) {
+      log.error('could not take in a move of the clock; trying again', { error: String(error) });
+    }
+  }
+
   /** Compares every WATCH_INTERVAL_MS until stop(). */
   start(): void {
     if (this.watchTimer !== null) return;
     const watch = () => {
       this.watchTimer = this.system.setTimer(() => {
-        try {
-          this.observe();
-        } catch (error) {
-          log.error('could not take in a move of the clock; trying again', { error: String(error) });
-        }
+        this.observeOrLog();
         watch();
       }, WATCH_INTERVAL_MS);
     };

@@ -10,7 +10,7 @@ import { createHandlers } from '../../electron/daemon/server/handlers.js';
 import type { VerifiedIdentity } from '../../electron/daemon/callers/peer-identity.js';
 import { JUMP_TOLERANCE_MS, WATCH_INTERVAL_MS } from '../../electron/daemon/steady-clock.js';
 import type { DaemonEvent } from '../../shared/records.js';
-import type { DaemonError } from '../../shared/errors.js';
+import { type DaemonError, DaemonError as DaemonErrorClass } from '../../shared/errors.js';
 import { type TestCore, createTestCore } from '../helpers/core.js';
 
 const HOUR = 3_600_000;
@@ -140,6 +140,42 @@ describe('clock jumps (fake clock)', () => {
     assert.equal(t.core.approvals.list().length, 1, 'after its time, the client may ask the person again');
     t.core.approvals.deny(t.core.approvals.list()[0]!.request_id, 'test');
     await after;
+  });
+
+  test('a jump the disk will not record: every request is still served on the time the daemon had, and the jump is taken in once it can be', async () => {
+    const lease = await t.core.leases.grant({ secret_name: 'token', client_id: 'a', ttl: '1h' });
+    const dispatch = createDispatch(t.core, createHandlers(t.core));
+    const run = t.core.journal.run.bind(t.core.journal);
+    // The disk refuses every write, as when it is full.
+    t.core.journal.run = () => {
+      throw new DaemonErrorClass('DISK_FULL', 'no space left on the device', 'free some space');
+    };
+    t.clock.jump(HOUR);
+    const { leases } = (await dispatch({ transport: 'socket' }, 'lease.list', {})) as { leases: { lease_id: string }[] };
+    assert.deepEqual(leases.map((l) => l.lease_id), [lease.lease_id], 'a read is served');
+    assert.equal(jumps().length, 0);
+    t.core.journal.run = run;
+    watch();
+    assert.equal(jumps().length, 1, 'taken in at the next look');
+    assert.equal(shownExpiry(lease.lease_id) - t.clock.now(), HOUR - WATCH_INTERVAL_MS);
+  });
+
+  test('leases due while the clock moved and the disk refused to close them are closed when it takes writes again', async () => {
+    const lease = await t.core.leases.grant({ secret_name: 'token', client_id: 'a', ttl: '1h' });
+    // The manager's own closing step, made to fail as a full disk fails it.
+    const leases = t.core.leases as unknown as { expireDue(): number };
+    const expireDue = leases.expireDue.bind(leases);
+    let refusals = 0;
+    leases.expireDue = () => {
+      refusals++;
+      throw new DaemonErrorClass('DISK_FULL', 'no space left on the device', 'free some space');
+    };
+    t.clock.sleep(2 * HOUR);
+    watch();
+    assert.ok(refusals > 0, 'closing was tried');
+    leases.expireDue = expireDue;
+    t.clock.advance(5_000);
+    assert.ok(!isActive(lease.lease_id), 'closed by the retry, not left open until a request touches it');
   });
 
   test('drift within the tolerance is no jump: nothing is re-dated or audited', async () => {

@@ -83,7 +83,7 @@ export class LeaseManager {
   /** After the clock moved: ends what is due now and arms the timer afresh (the one armed may be late). */
   resync(): void {
     this.disarm();
-    this.expireDue();
+    this.expireDueOrRetry();
   }
 
   private disarm(): void {

@@ -50,7 +50,7 @@ export function createDispatch(core: Core, handlers: Handlers, authorizeClient: 
 function runner(core: Core, handlers: Handlers, authorizeClient: ClientAuthorizer): Dispatch {
   return async (caller, method, rawParams) => {
     // Before anything is decided or shown: a jump of the wall clock is taken in first (steady-clock.ts).
-    core.clock.observe();
+    core.clock.observeOrLog();
     if (!isMethod(method)) {
       throw new DaemonError('METHOD_NOT_FOUND', `unknown method ${JSON.stringify(String(method).slice(0, 60))}`, 'update the CLI to match the daemon, or see: secrets --help');
     }
